@@ -1,0 +1,52 @@
+"""Sphinx configuration: the tutorial site is built from the repository root."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+# autodoc documents viewlib from this checkout, installed or not.
+sys.path.insert(0, str(Path(__file__).parent))
+
+project = "viewlib"
+author = "The viewlib authors"
+copyright = "2026, The viewlib authors"
+
+extensions = [
+    "myst_parser",
+    "sphinx.ext.autodoc",
+    "sphinx_copybutton",
+]
+
+# The source directory is the repository root: keep everything that is not a
+# page of the site out of it.
+exclude_patterns = [
+    "README.md",
+    "tests",
+    "_build",
+    ".nox",
+    ".venv",
+    "venv",
+    "**/.pytest_cache",
+    "**/*.egg-info",
+]
+
+myst_enable_extensions = ["colon_fence", "deflist"]
+myst_heading_anchors = 3
+
+autodoc_member_order = "bysource"
+autodoc_typehints = "description"
+# Show `t.Collection[str] | None`, not the internal `typing` aliases Flask uses.
+autodoc_typehints_format = "short"
+
+html_theme = "furo"
+html_title = "viewlib: Flask class-based views, executably"
+
+# The copy button leaves out prompts and output: what lands on the clipboard
+# is the code alone, ready to paste into a file or a shell.
+copybutton_prompt_text = r">>> |\.\.\. |\$ "
+copybutton_prompt_is_regexp = True
+copybutton_only_copy_prompt_lines = True
+
+# No intersphinx: the build must work offline. Links to Flask's and Python's
+# documentation are written out as plain URLs.

@@ -1,0 +1,66 @@
+"""Sessions for everything the project runs: `nox` runs the default ones.
+
+Every session installs its tools bounded by requirements.txt (used as a pip
+constraints file where a session needs only part of it), so the versions live
+in one place.
+"""
+
+from __future__ import annotations
+
+import nox
+
+nox.needs_version = ">=2025.11.12"
+# Tests run last so that pytest's summary is the last test report printed.
+nox.options.sessions = ["lint", "typing", "docs", "tests"]
+
+REQUIREMENTS = ("-r", "requirements.txt")
+CONSTRAINTS = ("-c", "requirements.txt")
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    """Run the conformance suite, every chapter and every docstring example."""
+    session.install(*REQUIREMENTS)
+    session.install(".")
+    session.run("pytest", *session.posargs)
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """Check style and formatting with ruff."""
+    session.install("ruff", *CONSTRAINTS)
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")
+
+
+@nox.session
+def typing(session: nox.Session) -> None:
+    """Type-check viewlib (strict) and the code around it."""
+    session.install(*REQUIREMENTS)
+    session.run("mypy", *session.posargs)
+
+
+@nox.session
+def docs(session: nox.Session) -> None:
+    """Render the site to _build/html, failing on any warning."""
+    session.install(*REQUIREMENTS)
+    session.run("sphinx-build", "-W", "--keep-going", "-b", "html", ".", "_build/html")
+    session.log("Open _build/html/index.html in a browser.")
+
+
+@nox.session(default=False)
+def serve(session: nox.Session) -> None:
+    """Serve the site at http://127.0.0.1:8000, rebuilding on every save."""
+    session.install(*REQUIREMENTS)
+    session.run(
+        "sphinx-autobuild",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        "8000",
+        "--watch",
+        "viewlib",
+        *("--ignore", "*/.nox/*", "--ignore", "*/_build/*"),
+        ".",
+        "_build/html",
+    )

@@ -1,0 +1,224 @@
+# SPDX-License-Identifier: MIT
+# SPDX-FileCopyrightText: 2026 The viewlib authors
+"""Class-based views: how a class becomes something Flask can route to.
+
+Flask's router calls *functions*. A class-based view is therefore never
+registered directly: :meth:`View.as_view` builds a small function around the
+class, and that function is what ``app.add_url_rule`` receives. Everything the
+router needs to know (the HTTP methods, whether to answer ``OPTIONS`` itself)
+travels on the function as attributes.
+
+:class:`MethodView` knows one handler name per HTTP method:
+
+>>> sorted(http_method_funcs)
+['delete', 'get', 'head', 'options', 'patch', 'post', 'put', 'trace']
+"""
+
+from __future__ import annotations
+
+import typing as t
+
+from flask import current_app, request
+from flask.typing import ResponseReturnValue, RouteCallable
+
+#: The handler names :class:`MethodView` recognises: each HTTP method it can
+#: dispatch, in lower case.
+http_method_funcs: frozenset[str] = frozenset(
+    ["get", "post", "put", "patch", "delete", "head", "options", "trace"]
+)
+
+
+class View:
+    """Base class for a view written as a class.
+
+    Subclass it, override :meth:`dispatch_request`, and register the function
+    that :meth:`as_view` returns:
+
+    >>> from flask import Flask
+    >>> class Hello(View):
+    ...     init_every_request = False
+    ...
+    ...     def dispatch_request(self, name):
+    ...         return f"Hello, {name}!"
+    >>> app = Flask(__name__)
+    >>> app.add_url_rule("/hello/<name>", view_func=Hello.as_view("hello"))
+    >>> app.test_client().get("/hello/World").text
+    'Hello, World!'
+
+    The class attributes below are read once, when :meth:`as_view` runs, so
+    set them in the class body. A decorator written above the ``class``
+    line never sees a request: list it in :attr:`decorators` instead.
+    """
+
+    #: The HTTP methods the route accepts. ``None`` defers to
+    #: ``add_url_rule``, whose default is ``["GET", "HEAD", "OPTIONS"]``.
+    methods: t.ClassVar[t.Collection[str] | None] = None
+
+    #: Whether Flask answers ``OPTIONS`` requests for this route by itself.
+    #: ``None`` defers to ``add_url_rule``, whose default is ``True``.
+    provide_automatic_options: t.ClassVar[bool | None] = None
+
+    #: Decorators for the generated view function, applied in list order:
+    #: the first one wraps the view directly and so runs last, just as the
+    #: bottom line of a stack of ``@decorator`` lines does.
+    #:
+    #: .. versionadded:: 0.8
+    decorators: t.ClassVar[list[t.Callable[..., t.Any]]] = []
+
+    #: ``True`` (the default) builds a fresh instance for every request, so
+    #: ``self`` can hold per-request state. ``False`` builds one instance per
+    #: :meth:`as_view` call and reuses it: cheaper when ``__init__`` is
+    #: costly, but then ``self`` is shared by all requests, so keep
+    #: per-request data on :data:`flask.g` instead.
+    #:
+    #: .. versionadded:: 2.2
+    init_every_request: t.ClassVar[bool] = True
+
+    def dispatch_request(self) -> ResponseReturnValue:
+        """Handle one request and return a response value.
+
+        Subclasses must override this. Variables from the URL rule arrive as
+        keyword arguments, and anything Flask accepts from a view function
+        (a string, a dict, a tuple, a :class:`~flask.Response`) may be
+        returned. The base version raises :exc:`NotImplementedError`:
+
+        >>> View().dispatch_request()
+        Traceback (most recent call last):
+        NotImplementedError
+        """
+        raise NotImplementedError()
+
+    @classmethod
+    def as_view(
+        cls, name: str, *class_args: t.Any, **class_kwargs: t.Any
+    ) -> RouteCallable:
+        """Turn the class into a view function for ``add_url_rule``.
+
+        *name* becomes the endpoint (what ``url_for`` takes). Every other
+        argument is passed on to the class's ``__init__``, so one class can
+        serve several routes with different settings:
+
+        >>> from flask import Flask
+        >>> class Greeting(View):
+        ...     def __init__(self, word):
+        ...         self.word = word
+        ...
+        ...     def dispatch_request(self):
+        ...         return self.word
+        >>> app = Flask(__name__)
+        >>> app.add_url_rule("/hi", view_func=Greeting.as_view("hi", "Hi"))
+        >>> app.add_url_rule("/bye", view_func=Greeting.as_view("bye", word="Bye"))
+        >>> client = app.test_client()
+        >>> client.get("/hi").text, client.get("/bye").text
+        ('Hi', 'Bye')
+
+        The function carries ``view_class`` (the class; replace it to
+        substitute another class in tests), and the class's ``methods`` and
+        ``provide_automatic_options`` for the router to read.
+
+        .. versionchanged:: 2.2
+            Added the :attr:`init_every_request` class attribute.
+        """
+        if cls.init_every_request:
+
+            def view(**kwargs: t.Any) -> ResponseReturnValue:
+                # `view` is looked up when a request arrives, and by then it
+                # names the final, decorated function returned below: so a
+                # test that replaces `view_class` on it changes what is built.
+                instance = view.view_class(*class_args, **class_kwargs)  # type: ignore[attr-defined]
+                return _call(instance.dispatch_request, kwargs)
+
+        else:
+            shared = cls(*class_args, **class_kwargs)
+
+            def view(**kwargs: t.Any) -> ResponseReturnValue:
+                return _call(shared.dispatch_request, kwargs)
+
+        if cls.decorators:
+            # Decorators that copy metadata (functools.wraps) should see the
+            # endpoint name, not "view".
+            view.__name__ = name
+            view.__module__ = cls.__module__
+            for decorator in cls.decorators:
+                view = decorator(view)
+
+        # Set on the outermost function: that is the one Flask's router reads.
+        view.view_class = cls  # type: ignore[attr-defined]
+        view.__name__ = name
+        view.__doc__ = cls.__doc__
+        view.__module__ = cls.__module__
+        view.methods = cls.methods  # type: ignore[attr-defined]
+        view.provide_automatic_options = cls.provide_automatic_options  # type: ignore[attr-defined]
+        return view
+
+
+class MethodView(View):
+    """A view that sends each request to the method named after its HTTP verb.
+
+    A ``GET`` request calls ``get``, a ``POST`` request calls ``post``, and so
+    on for every name in :data:`http_method_funcs`. :attr:`methods` is filled
+    in from the handlers a class defines or inherits, unless the class body
+    sets it:
+
+    >>> from flask import Flask, session
+    >>> class CounterAPI(MethodView):
+    ...     def get(self):
+    ...         return str(session.get("counter", 0))
+    ...
+    ...     def post(self):
+    ...         session["counter"] = session.get("counter", 0) + 1
+    ...         return self.get()
+    >>> sorted(CounterAPI.methods)
+    ['GET', 'POST']
+    >>> app = Flask(__name__)
+    >>> app.secret_key = "for the example only"
+    >>> app.add_url_rule("/counter", view_func=CounterAPI.as_view("counter"))
+    >>> client = app.test_client()
+    >>> client.post("/counter").text, client.post("/counter").text
+    ('1', '2')
+    >>> client.delete("/counter").status_code
+    405
+    """
+
+    def __init_subclass__(cls, **kwargs: t.Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "methods" in cls.__dict__:
+            return  # set explicitly in the class body: respect it
+        found: set[str] = set()
+        # Methods a base class declared (which may include ones its own
+        # handlers do not cover) carry over to every subclass.
+        for base in cls.__bases__:
+            found.update(getattr(base, "methods", None) or ())
+        # hasattr sees inherited handlers too, through the whole MRO.
+        found.update(name.upper() for name in http_method_funcs if hasattr(cls, name))
+        if found:
+            cls.methods = found
+
+    def dispatch_request(self, **kwargs: t.Any) -> ResponseReturnValue:
+        """Call the handler for the current request's method.
+
+        URL variables are passed on as keyword arguments. A ``HEAD`` request
+        with no ``head`` handler is answered by ``get`` (Werkzeug then drops
+        the body). A method that reaches the view without a handler, because
+        :attr:`methods` lists it, raises :exc:`AssertionError` naming it;
+        Flask turns that into a 500 response.
+        """
+        handler = getattr(self, request.method.lower(), None)
+        if handler is None and request.method == "HEAD":
+            handler = getattr(self, "get", None)
+        if handler is None:
+            # Raised rather than asserted, so it holds under `python -O` too.
+            raise AssertionError(f"Unimplemented method {request.method!r}")
+        return _call(handler, kwargs)
+
+
+def _call(
+    handler: t.Callable[..., t.Any], kwargs: dict[str, t.Any]
+) -> ResponseReturnValue:
+    """Call a view or handler, sync or ``async def``, the way the app expects.
+
+    ``ensure_sync`` runs a coroutine function to completion (with the
+    ``flask[async]`` extra installed) and leaves a plain function as it is.
+    """
+    response: ResponseReturnValue = current_app.ensure_sync(handler)(**kwargs)
+    return response
