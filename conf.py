@@ -27,8 +27,12 @@ exclude_patterns = [
     ".nox",
     ".venv",
     "venv",
-    "**/.pytest_cache",
-    "**/*.egg-info",
+    ".pytest_cache",
+    ".mypy_cache",
+    ".ruff_cache",
+    "*.egg-info",
+    "build",
+    "dist",
 ]
 
 myst_enable_extensions = ["colon_fence", "deflist"]
