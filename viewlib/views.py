@@ -198,8 +198,19 @@ class MethodView(View):
         """Call the handler for the current request's method.
 
         URL variables are passed on as keyword arguments. A ``HEAD`` request
-        with no ``head`` handler is answered by ``get`` (Werkzeug then drops
-        the body). A method that reaches the view without a handler, because
+        with no ``head`` handler is answered by ``get``, minus the body:
+
+        >>> from flask import Flask
+        >>> class Page(MethodView):
+        ...     def get(self, slug):
+        ...         return f"page {slug}"
+        >>> app = Flask(__name__)
+        >>> app.add_url_rule("/pages/<slug>", view_func=Page.as_view("page"))
+        >>> response = app.test_client().head("/pages/intro")
+        >>> response.status_code, response.content_length, response.data
+        (200, 10, b'')
+
+        A method that reaches the view without a handler, because
         :attr:`methods` lists it, raises :exc:`AssertionError` naming it;
         Flask turns that into a 500 response.
         """

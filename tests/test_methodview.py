@@ -1,0 +1,272 @@
+"""Conformance tests for ``MethodView``: method detection and dispatch.
+
+Each test runs against viewlib and flask.views (see conftest.py).
+"""
+
+from __future__ import annotations
+
+from types import ModuleType
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+
+def test_http_method_funcs(views: ModuleType) -> None:
+    assert views.http_method_funcs == frozenset(
+        {"get", "post", "put", "patch", "delete", "head", "options", "trace"}
+    )
+
+
+def test_methods_detected_from_handlers(views: ModuleType) -> None:
+    class Items(views.MethodView):  # type: ignore[name-defined,misc]
+        def get(self) -> str:
+            return "list"
+
+        def post(self) -> str:
+            return "create"
+
+        def helper(self) -> None:
+            """Not an HTTP method name: ignored."""
+
+    assert Items.methods == {"GET", "POST"}
+
+
+def test_every_known_handler_name_is_detected(views: ModuleType) -> None:
+    handlers = dict.fromkeys(views.http_method_funcs, lambda self: "handled")
+    everything: Any = type("Everything", (views.MethodView,), handlers)
+    assert everything.methods == {name.upper() for name in views.http_method_funcs}
+
+
+def test_no_handlers_leaves_methods_none(views: ModuleType) -> None:
+    class Empty(views.MethodView):  # type: ignore[name-defined,misc]
+        pass
+
+    assert Empty.methods is None
+    assert views.MethodView.methods is None
+
+
+def test_subclass_inherits_and_adds_methods(views: ModuleType) -> None:
+    class Read(views.MethodView):  # type: ignore[name-defined,misc]
+        def get(self) -> str:
+            return "read"
+
+    class ReadWrite(Read):
+        def put(self) -> str:
+            return "write"
+
+    assert Read.methods == {"GET"}
+    assert ReadWrite.methods == {"GET", "PUT"}
+
+
+def test_multiple_inheritance_collects_every_base(views: ModuleType) -> None:
+    class Deletable:  # a plain mixin, not a view
+        def delete(self) -> str:
+            return "deleted"
+
+    class Listing(views.MethodView):  # type: ignore[name-defined,misc]
+        def get(self) -> str:
+            return "list"
+
+    class Creating(views.MethodView):  # type: ignore[name-defined,misc]
+        def post(self) -> str:
+            return "created"
+
+    class Combined(Deletable, Listing, Creating):
+        pass
+
+    assert Combined.methods == {"GET", "POST", "DELETE"}
+
+
+def test_methods_declared_by_a_base_carry_over(views: ModuleType) -> None:
+    class Declared(views.MethodView):  # type: ignore[name-defined,misc]
+        methods = ["GET", "PURGE"]
+
+        def get(self) -> str:
+            return "got"
+
+    class Child(Declared):
+        def post(self) -> str:
+            return "posted"
+
+    assert Declared.methods == ["GET", "PURGE"]
+    assert Child.methods == {"GET", "PURGE", "POST"}
+
+
+def test_explicit_methods_win(
+    views: ModuleType, app: Flask, client: FlaskClient
+) -> None:
+    class ReadOnly(views.MethodView):  # type: ignore[name-defined,misc]
+        methods = ["GET"]
+
+        def get(self) -> str:
+            return "read"
+
+        def post(self) -> str:
+            return "written"
+
+    assert ReadOnly.methods == ["GET"]
+    app.add_url_rule("/", view_func=ReadOnly.as_view("ro"))
+    assert client.get("/").text == "read"
+    assert client.post("/").status_code == 405
+
+
+def test_dispatch_by_method_with_url_variables(
+    views: ModuleType, app: Flask, client: FlaskClient
+) -> None:
+    class Item(views.MethodView):  # type: ignore[name-defined,misc]
+        def get(self, item_id: int) -> str:
+            return f"get {item_id}"
+
+        def put(self, item_id: int) -> str:
+            return f"put {item_id}"
+
+        def delete(self, item_id: int) -> tuple[str, int]:
+            return "", 204
+
+        def trace(self, item_id: int) -> str:
+            return f"trace {item_id}"
+
+    app.add_url_rule("/items/<int:item_id>", view_func=Item.as_view("item"))
+    assert client.get("/items/3").text == "get 3"
+    assert client.put("/items/4").text == "put 4"
+    assert client.delete("/items/5").status_code == 204
+    assert client.open("/items/6", method="TRACE").text == "trace 6"
+
+
+def test_head_falls_back_to_get(
+    views: ModuleType, app: Flask, client: FlaskClient
+) -> None:
+    calls: list[str] = []
+
+    class Page(views.MethodView):  # type: ignore[name-defined,misc]
+        def get(self) -> str:
+            calls.append("get")
+            return "twelve bytes"
+
+    app.add_url_rule("/", view_func=Page.as_view("page"))
+    response = client.head("/")
+    assert (response.status_code, response.data) == (200, b"")
+    assert response.content_length == 12
+    assert calls == ["get"]
+
+
+def test_explicit_head_handler_is_used(
+    views: ModuleType, app: Flask, client: FlaskClient
+) -> None:
+    class Page(views.MethodView):  # type: ignore[name-defined,misc]
+        def get(self) -> str:
+            return "body"
+
+        def head(self) -> tuple[str, int, dict[str, str]]:
+            return "", 204, {"X-Handler": "head"}
+
+    assert Page.methods == {"GET", "HEAD"}
+    app.add_url_rule("/", view_func=Page.as_view("page"))
+    response = client.head("/")
+    assert response.status_code == 204
+    assert response.headers["X-Handler"] == "head"
+
+
+def test_unimplemented_method_raises_assertion_error(
+    views: ModuleType, app: Flask, client: FlaskClient
+) -> None:
+    class Half(views.MethodView):  # type: ignore[name-defined,misc]
+        methods = ["GET", "POST"]
+
+        def get(self) -> str:
+            return "got"
+
+    app.add_url_rule("/", view_func=Half.as_view("half"))
+    with pytest.raises(AssertionError, match="'POST'"):
+        client.post("/")
+
+    app.testing = False  # outside testing mode the client sees a plain 500
+    assert client.post("/").status_code == 500
+
+
+def test_unimplemented_head_without_get_raises(views: ModuleType, app: Flask) -> None:
+    class PostOnly(views.MethodView):  # type: ignore[name-defined,misc]
+        methods = ["POST", "HEAD"]
+
+        def post(self) -> str:
+            return "posted"
+
+    app.add_url_rule("/", view_func=PostOnly.as_view("post_only"))
+    with pytest.raises(AssertionError, match="'HEAD'"):
+        app.test_client().head("/")
+
+
+def test_unknown_method_is_405(
+    views: ModuleType, app: Flask, client: FlaskClient
+) -> None:
+    class Page(views.MethodView):  # type: ignore[name-defined,misc]
+        def get(self) -> str:
+            return "page"
+
+        def post(self) -> str:
+            return "posted"
+
+    app.add_url_rule("/", view_func=Page.as_view("page"))
+    response = client.patch("/")
+    assert response.status_code == 405
+    assert set(response.allow) == {"GET", "HEAD", "OPTIONS", "POST"}
+
+
+def test_automatic_and_explicit_options(
+    views: ModuleType, app: Flask, client: FlaskClient
+) -> None:
+    class Auto(views.MethodView):  # type: ignore[name-defined,misc]
+        def get(self) -> str:
+            return "auto"
+
+    class Explicit(views.MethodView):  # type: ignore[name-defined,misc]
+        def get(self) -> str:
+            return "explicit"
+
+        def options(self) -> tuple[str, int, dict[str, str]]:
+            return "", 204, {"Allow": "GET, OPTIONS"}
+
+    app.add_url_rule("/auto", view_func=Auto.as_view("auto"))
+    app.add_url_rule("/explicit", view_func=Explicit.as_view("explicit"))
+    assert set(client.options("/auto").allow) == {"GET", "HEAD", "OPTIONS"}
+    response = client.options("/explicit")
+    assert (response.status_code, response.headers["Allow"]) == (204, "GET, OPTIONS")
+
+
+def test_async_handlers(views: ModuleType, app: Flask, client: FlaskClient) -> None:
+    class Async(views.MethodView):  # type: ignore[name-defined,misc]
+        async def get(self, name: str) -> str:
+            return f"got {name}"
+
+        async def post(self, name: str) -> tuple[str, int]:
+            return f"made {name}", 201
+
+    assert Async.methods == {"GET", "POST"}
+    app.add_url_rule("/<name>", view_func=Async.as_view("async"))
+    assert client.get("/x").text == "got x"
+    assert (client.post("/y").status_code, client.post("/y").text) == (201, "made y")
+    assert client.head("/z").status_code == 200
+
+
+def test_one_view_function_on_several_rules(
+    views: ModuleType, app: Flask, client: FlaskClient
+) -> None:
+    class Users(views.MethodView):  # type: ignore[name-defined,misc]
+        def get(self, user_id: int | None) -> dict[str, Any]:
+            return {"user": user_id}
+
+        def post(self) -> tuple[str, int]:
+            return "created", 201
+
+    view = Users.as_view("users")
+    app.add_url_rule(
+        "/users/", defaults={"user_id": None}, view_func=view, methods=["GET"]
+    )
+    app.add_url_rule("/users/", view_func=view, methods=["POST"])
+    app.add_url_rule("/users/<int:user_id>", view_func=view, methods=["GET"])
+    assert client.get("/users/").json == {"user": None}
+    assert client.get("/users/9").json == {"user": 9}
+    assert client.post("/users/").status_code == 201
+    assert client.get("/users/nine").status_code == 404

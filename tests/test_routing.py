@@ -1,0 +1,160 @@
+"""Conformance tests: how ``methods`` and ``provide_automatic_options`` steer routing.
+
+A class-based view only *declares* these; Flask's ``add_url_rule`` reads them
+off the generated function. Each test runs against viewlib and flask.views.
+"""
+
+from __future__ import annotations
+
+from types import ModuleType
+from typing import Any
+
+import pytest
+from flask import Flask, request
+from flask.testing import FlaskClient
+
+
+def echo_view(views: ModuleType, **attributes: Any) -> Any:
+    """A View subclass answering with the request method, with *attributes* set."""
+
+    def dispatch_request(self: Any) -> str:
+        return f"{request.method} handled"
+
+    return type(
+        "Echo", (views.View,), {"dispatch_request": dispatch_request, **attributes}
+    )
+
+
+def test_default_methods_are_get_head_options(
+    views: ModuleType, app: Flask, client: FlaskClient
+) -> None:
+    app.add_url_rule("/", view_func=echo_view(views).as_view("echo"))
+
+    assert client.get("/").text == "GET handled"
+    head = client.head("/")
+    assert (head.status_code, head.data) == (200, b"")
+    options = client.options("/")
+    assert options.status_code == 200
+    assert set(options.allow) == {"GET", "HEAD", "OPTIONS"}
+
+
+@pytest.mark.parametrize("method", ["POST", "PUT", "PATCH", "DELETE", "TRACE"])
+def test_method_not_listed_is_405_with_allow_header(
+    views: ModuleType, app: Flask, client: FlaskClient, method: str
+) -> None:
+    app.add_url_rule("/", view_func=echo_view(views).as_view("echo"))
+    response = client.open("/", method=method)
+    assert response.status_code == 405
+    assert set(response.allow) == {"GET", "HEAD", "OPTIONS"}
+
+
+@pytest.mark.parametrize(
+    "declared", [["GET", "POST"], ("get", "post"), {"POST", "GET"}]
+)
+def test_methods_attribute_sets_the_route_methods(
+    views: ModuleType, app: Flask, client: FlaskClient, declared: Any
+) -> None:
+    app.add_url_rule("/", view_func=echo_view(views, methods=declared).as_view("echo"))
+    assert client.post("/").text == "POST handled"
+    assert client.get("/").text == "GET handled"
+    assert set(client.options("/").allow) == {"GET", "HEAD", "OPTIONS", "POST"}
+    assert client.put("/").status_code == 405
+
+
+def test_post_only_view_gets_no_head(
+    views: ModuleType, app: Flask, client: FlaskClient
+) -> None:
+    app.add_url_rule("/", view_func=echo_view(views, methods=["POST"]).as_view("echo"))
+    assert client.get("/").status_code == 405
+    assert client.head("/").status_code == 405
+    assert set(client.options("/").allow) == {"POST", "OPTIONS"}
+
+
+def test_add_url_rule_methods_override_the_class(
+    views: ModuleType, app: Flask, client: FlaskClient
+) -> None:
+    view = echo_view(views, methods=["GET", "POST"]).as_view("echo")
+    app.add_url_rule("/", view_func=view, methods=["PUT"])
+    assert client.put("/").text == "PUT handled"
+    assert client.post("/").status_code == 405
+
+
+def test_automatic_options_can_be_turned_off(
+    views: ModuleType, app: Flask, client: FlaskClient
+) -> None:
+    view = echo_view(views, provide_automatic_options=False).as_view("echo")
+    app.add_url_rule("/", view_func=view)
+    response = client.options("/")
+    assert response.status_code == 405
+    assert set(response.allow) == {"GET", "HEAD"}
+
+
+def test_options_goes_to_the_view_when_automatic_options_is_off(
+    views: ModuleType, app: Flask, client: FlaskClient
+) -> None:
+    view = echo_view(
+        views, methods=["GET", "OPTIONS"], provide_automatic_options=False
+    ).as_view("echo")
+    app.add_url_rule("/", view_func=view)
+    response = client.options("/")
+    assert (response.status_code, response.text) == (200, "OPTIONS handled")
+
+
+def test_listing_options_disables_automatic_options(
+    views: ModuleType, app: Flask, client: FlaskClient
+) -> None:
+    app.add_url_rule(
+        "/", view_func=echo_view(views, methods=["GET", "OPTIONS"]).as_view("echo")
+    )
+    assert client.options("/").text == "OPTIONS handled"
+
+
+def test_automatic_options_forced_on_for_a_listed_options(
+    views: ModuleType, app: Flask, client: FlaskClient
+) -> None:
+    view = echo_view(
+        views, methods=["GET", "OPTIONS"], provide_automatic_options=True
+    ).as_view("echo")
+    app.add_url_rule("/", view_func=view)
+    response = client.options("/")
+    assert response.text == ""
+    assert set(response.allow) == {"GET", "HEAD", "OPTIONS"}
+
+
+def test_true_without_options_listed_adds_no_options_route(
+    views: ModuleType, app: Flask, client: FlaskClient
+) -> None:
+    # Flask only adds OPTIONS to the rule when it decides for itself (None);
+    # True merely answers an OPTIONS that the rule already accepts.
+    view = echo_view(views, provide_automatic_options=True).as_view("echo")
+    app.add_url_rule("/", view_func=view)
+    assert client.options("/").status_code == 405
+
+
+@pytest.mark.parametrize(
+    ("attribute", "listed_body"),
+    [(None, "OPTIONS handled"), (True, ""), (False, "OPTIONS handled")],
+)
+def test_app_config_provide_automatic_options(
+    views: ModuleType,
+    app: Flask,
+    client: FlaskClient,
+    attribute: bool | None,
+    listed_body: str,
+) -> None:
+    if "PROVIDE_AUTOMATIC_OPTIONS" not in app.config:
+        pytest.skip(
+            "this Flask has no PROVIDE_AUTOMATIC_OPTIONS setting (added in 3.1)"
+        )
+    app.config["PROVIDE_AUTOMATIC_OPTIONS"] = False
+    plain = echo_view(views, provide_automatic_options=attribute)
+    listed = echo_view(
+        views, methods=["GET", "OPTIONS"], provide_automatic_options=attribute
+    )
+    app.add_url_rule("/plain", view_func=plain.as_view("plain"))
+    app.add_url_rule("/listed", view_func=listed.as_view("listed"))
+    # With the setting off, an unlisted OPTIONS is never routed...
+    assert client.options("/plain").status_code == 405
+    # ...and a listed one reaches the view unless the class forces automatic.
+    response = client.options("/listed")
+    assert (response.status_code, response.text) == (200, listed_body)

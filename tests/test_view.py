@@ -1,0 +1,269 @@
+"""Conformance tests for ``View``: attributes, as_view, instance lifetime, decorators.
+
+Each test runs against viewlib and flask.views (see conftest.py).
+"""
+
+from __future__ import annotations
+
+import functools
+from types import ModuleType
+from typing import Any
+
+import pytest
+from flask import Flask, url_for
+from flask.testing import FlaskClient
+
+
+def test_class_attribute_defaults(views: ModuleType) -> None:
+    assert views.View.methods is None
+    assert views.View.provide_automatic_options is None
+    assert views.View.decorators == []
+    assert views.View.init_every_request is True
+
+
+def test_base_dispatch_request_raises_not_implemented(
+    views: ModuleType, app: Flask, client: FlaskClient
+) -> None:
+    with pytest.raises(NotImplementedError):
+        views.View().dispatch_request()
+
+    app.add_url_rule("/", view_func=views.View.as_view("bare"))
+    with pytest.raises(NotImplementedError):
+        client.get("/")
+
+
+def test_url_variables_arrive_as_keyword_arguments(
+    views: ModuleType, app: Flask, client: FlaskClient
+) -> None:
+    class Item(views.View):  # type: ignore[name-defined,misc]
+        def dispatch_request(self, **kwargs: Any) -> dict[str, Any]:
+            return kwargs
+
+    app.add_url_rule("/<kind>/<int:number>", view_func=Item.as_view("item"))
+    assert client.get("/book/7").json == {"kind": "book", "number": 7}
+
+
+def test_as_view_name_is_the_endpoint(
+    views: ModuleType, app: Flask, client: FlaskClient
+) -> None:
+    class Hello(views.View):  # type: ignore[name-defined,misc]
+        init_every_request = False
+
+        def dispatch_request(self, name: str) -> str:
+            return f"Hello, {name}! ({url_for('hello', name='x')})"
+
+    app.add_url_rule("/hello/<name>", view_func=Hello.as_view("hello"))
+    assert "hello" in app.view_functions
+    assert client.get("/hello/World").text == "Hello, World! (/hello/x)"
+
+
+def test_view_function_metadata(views: ModuleType) -> None:
+    class Report(views.View):  # type: ignore[name-defined,misc]
+        """Monthly report."""
+
+        methods = ["GET", "POST"]
+        provide_automatic_options = False
+
+    view = Report.as_view("report")
+    assert view.__name__ == "report"
+    assert view.__doc__ == "Monthly report."
+    assert view.__module__ == __name__
+    assert view.view_class is Report
+    assert view.methods == ["GET", "POST"]
+    assert view.provide_automatic_options is False
+
+
+def test_view_function_metadata_without_docstring(views: ModuleType) -> None:
+    class Plain(views.View):  # type: ignore[name-defined,misc]
+        pass
+
+    view = Plain.as_view("plain")
+    assert view.__doc__ is None
+    assert view.methods is None
+    assert view.provide_automatic_options is None
+
+
+def test_arguments_are_forwarded_to_init(
+    views: ModuleType, app: Flask, client: FlaskClient
+) -> None:
+    class Greeting(views.View):  # type: ignore[name-defined,misc]
+        def __init__(self, word: str, *, punctuation: str = ".") -> None:
+            self.text = word + punctuation
+
+        def dispatch_request(self) -> str:
+            return str(self.text)
+
+    app.add_url_rule("/hi", view_func=Greeting.as_view("hi", "Hi"))
+    app.add_url_rule("/bye", view_func=Greeting.as_view("bye", "Bye", punctuation="!"))
+    assert client.get("/hi").text == "Hi."
+    assert client.get("/bye").text == "Bye!"
+
+
+class LifetimeProbe:
+    """Records every instance created and every request each one served."""
+
+    def __init__(self) -> None:
+        self.created: list[object] = []
+        self.served: list[int] = []
+
+
+def make_counting_view(views: ModuleType, every_request: bool) -> Any:
+    class Counting(views.View):  # type: ignore[name-defined,misc]
+        init_every_request = every_request
+
+        def __init__(self, probe: LifetimeProbe) -> None:
+            probe.created.append(self)
+            self.probe = probe
+
+        def dispatch_request(self) -> str:
+            self.probe.served.append(id(self))
+            return str(len(self.probe.created))
+
+    return Counting
+
+
+def test_new_instance_for_every_request_by_default(
+    views: ModuleType, app: Flask, client: FlaskClient
+) -> None:
+    probe = LifetimeProbe()
+    view = make_counting_view(views, every_request=True).as_view("count", probe)
+    assert probe.created == []  # nothing is built until a request arrives
+    app.add_url_rule("/", view_func=view)
+    assert [client.get("/").text for _ in range(3)] == ["1", "2", "3"]
+    assert len(set(probe.served)) == 3
+
+
+def test_one_shared_instance_when_init_every_request_is_false(
+    views: ModuleType, app: Flask, client: FlaskClient
+) -> None:
+    probe = LifetimeProbe()
+    counting = make_counting_view(views, every_request=False)
+    view = counting.as_view("count", probe)
+    assert len(probe.created) == 1  # built by as_view, before any request
+    app.add_url_rule("/", view_func=view)
+    assert [client.get("/").text for _ in range(3)] == ["1", "1", "1"]
+    assert probe.served == [id(probe.created[0])] * 3
+
+    counting.as_view("another", probe)  # each as_view call builds its own
+    assert len(probe.created) == 2
+
+
+def test_decorators_apply_in_list_order(
+    views: ModuleType, app: Flask, client: FlaskClient
+) -> None:
+    calls: list[str] = []
+
+    def tag(label: str) -> Any:
+        def decorator(func: Any) -> Any:
+            def wrapper(**kwargs: Any) -> Any:
+                calls.append(label)
+                return func(**kwargs)
+
+            return wrapper
+
+        return decorator
+
+    class Tagged(views.View):  # type: ignore[name-defined,misc]
+        decorators = [tag("first"), tag("second")]
+
+        def dispatch_request(self) -> str:
+            calls.append("view")
+            return "ok"
+
+    app.add_url_rule("/", view_func=Tagged.as_view("tagged"))
+    assert client.get("/").text == "ok"
+    # Like @second above @first: the first decorator is the innermost.
+    assert calls == ["second", "first", "view"]
+
+
+def test_decorators_see_the_endpoint_name_and_metadata_lands_outside(
+    views: ModuleType,
+) -> None:
+    seen: list[tuple[str, str]] = []
+
+    def remember(func: Any) -> Any:
+        seen.append((func.__name__, func.__module__))
+
+        @functools.wraps(func)
+        def wrapper(**kwargs: Any) -> Any:
+            return func(**kwargs)
+
+        return wrapper
+
+    class Decorated(views.View):  # type: ignore[name-defined,misc]
+        """Doc."""
+
+        decorators = [remember]
+        methods = ["POST"]
+
+    view = Decorated.as_view("decorated")
+    assert seen == [("decorated", __name__)]
+    assert view.__wrapped__.__doc__ is None  # docstring set on the outer only
+    assert (view.__name__, view.__doc__) == ("decorated", "Doc.")
+    assert view.view_class is Decorated
+    assert view.methods == ["POST"]
+
+
+@pytest.mark.parametrize("with_decorator", [False, True])
+def test_view_class_can_be_swapped_when_init_every_request(
+    views: ModuleType, app: Flask, client: FlaskClient, with_decorator: bool
+) -> None:
+    class Real(views.View):  # type: ignore[name-defined,misc]
+        decorators = [lambda f: functools.wraps(f)(lambda **kw: f(**kw))] * int(
+            with_decorator
+        )
+
+        def dispatch_request(self) -> str:
+            return "real"
+
+    class Fake(Real):
+        def dispatch_request(self) -> str:
+            return "fake"
+
+    view = Real.as_view("swap")
+    app.add_url_rule("/", view_func=view)
+    assert client.get("/").text == "real"
+    view.view_class = Fake
+    assert client.get("/").text == "fake"
+
+
+def test_view_class_swap_has_no_effect_on_a_shared_instance(
+    views: ModuleType, app: Flask, client: FlaskClient
+) -> None:
+    class Real(views.View):  # type: ignore[name-defined,misc]
+        init_every_request = False
+
+        def dispatch_request(self) -> str:
+            return "real"
+
+    class Fake(Real):
+        def dispatch_request(self) -> str:
+            return "fake"
+
+    view = Real.as_view("swap")
+    app.add_url_rule("/", view_func=view)
+    view.view_class = Fake
+    assert client.get("/").text == "real"
+
+
+def test_endpoint_name_collision_is_an_error(views: ModuleType, app: Flask) -> None:
+    class Page(views.View):  # type: ignore[name-defined,misc]
+        def dispatch_request(self) -> str:
+            return "page"
+
+    view = Page.as_view("page")
+    app.add_url_rule("/a", view_func=view)
+    app.add_url_rule("/b", view_func=view)  # the same function twice is fine
+    with pytest.raises(AssertionError, match="overwriting an existing endpoint"):
+        app.add_url_rule("/c", view_func=Page.as_view("page"))
+
+
+def test_async_dispatch_request(
+    views: ModuleType, app: Flask, client: FlaskClient
+) -> None:
+    class Slow(views.View):  # type: ignore[name-defined,misc]
+        async def dispatch_request(self, name: str) -> str:
+            return f"async {name}"
+
+    app.add_url_rule("/<name>", view_func=Slow.as_view("slow"))
+    assert client.get("/hello").text == "async hello"
