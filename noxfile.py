@@ -48,7 +48,7 @@ def docs(session: nox.Session) -> None:
     session.log("Open _build/html/index.html in a browser.")
 
 
-@nox.session(default=False)
+@nox.session
 def serve(session: nox.Session) -> None:
     """Serve the site at http://127.0.0.1:8000, rebuilding on every save."""
     session.install(*REQUIREMENTS)
