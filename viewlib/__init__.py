@@ -2,7 +2,7 @@
 # SPDX-FileCopyrightText: 2026 The viewlib authors
 """viewlib: Flask's class-based views, as a small model you can read in one sitting.
 
-It is a drop-in stand-in for :mod:`flask.views`: swap the import and an
+It is a drop-in stand-in for ``flask.views``: swap the import and an
 application behaves the same. The whole library is :mod:`viewlib.views`.
 
 >>> import viewlib

@@ -3,12 +3,12 @@
 """Class-based views: how a class becomes something Flask can route to.
 
 Flask's router calls *functions*. A class-based view is therefore never
-registered directly: :meth:`View.as_view` builds a small function around the
+registered directly: :meth:`~viewlib.View.as_view` builds a small function around the
 class, and that function is what ``app.add_url_rule`` receives. Everything the
 router needs to know (the HTTP methods, whether to answer ``OPTIONS`` itself)
 travels on the function as attributes.
 
-:class:`MethodView` knows one handler name per HTTP method:
+:class:`~viewlib.MethodView` knows one handler name per HTTP method:
 
 >>> sorted(http_method_funcs)
 ['delete', 'get', 'head', 'options', 'patch', 'post', 'put', 'trace']
@@ -21,7 +21,7 @@ import typing as t
 from flask import current_app, request
 from flask.typing import ResponseReturnValue, RouteCallable
 
-#: The handler names :class:`MethodView` recognises: each HTTP method it can
+#: The handler names :class:`~viewlib.MethodView` recognises: each HTTP method it can
 #: dispatch, in lower case.
 http_method_funcs: frozenset[str] = frozenset(
     ["get", "post", "put", "patch", "delete", "head", "options", "trace"]
@@ -69,7 +69,7 @@ class View:
     #: ``self`` can hold per-request state. ``False`` builds one instance per
     #: :meth:`as_view` call and reuses it: cheaper when ``__init__`` is
     #: costly, but then ``self`` is shared by all requests, so keep
-    #: per-request data on :data:`flask.g` instead.
+    #: per-request data on ``flask.g`` instead.
     #:
     #: .. versionadded:: 2.2
     init_every_request: t.ClassVar[bool] = True
@@ -79,7 +79,7 @@ class View:
 
         Subclasses must override this. Variables from the URL rule arrive as
         keyword arguments, and anything Flask accepts from a view function
-        (a string, a dict, a tuple, a :class:`~flask.Response`) may be
+        (a string, a dict, a tuple, a ``flask.Response``) may be
         returned. The base version raises :exc:`NotImplementedError`:
 
         >>> View().dispatch_request()
@@ -156,9 +156,9 @@ class MethodView(View):
     """A view that sends each request to the method named after its HTTP verb.
 
     A ``GET`` request calls ``get``, a ``POST`` request calls ``post``, and so
-    on for every name in :data:`http_method_funcs`. :attr:`methods` is filled
-    in from the handlers a class defines or inherits, unless the class body
-    sets it:
+    on for every name in :data:`~viewlib.views.http_method_funcs`.
+    :attr:`~viewlib.View.methods` is filled in from the handlers a class
+    defines or inherits, unless the class body sets it:
 
     >>> from flask import Flask, session
     >>> class CounterAPI(MethodView):
@@ -211,7 +211,7 @@ class MethodView(View):
         (200, 10, b'')
 
         A method that reaches the view without a handler, because
-        :attr:`methods` lists it, raises :exc:`AssertionError` naming it;
+        :attr:`~viewlib.View.methods` lists it, raises :exc:`AssertionError` naming it;
         Flask turns that into a 500 response.
         """
         handler = getattr(self, request.method.lower(), None)
