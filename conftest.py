@@ -10,12 +10,24 @@ sees what it defines itself.
 from __future__ import annotations
 
 from doctest import ELLIPSIS, NORMALIZE_WHITESPACE
+from typing import Any
 
 from sybil import Sybil
 from sybil.parsers import myst, rest
 
 # ELLIPSIS lets a listing elide what varies from run to run (addresses, dates).
 DOCTEST_FLAGS = ELLIPSIS | NORMALIZE_WHITESPACE
+
+
+def run_as_script(namespace: dict[str, Any]) -> None:
+    """Give a chapter the ``__name__`` a script has.
+
+    sybil runs a document's code in a bare namespace, where ``__name__`` would
+    fall back to ``"builtins"``, a module Flask cannot find a root path for.
+    With ``"__main__"`` the chapters' ``Flask(__name__)`` behaves as it does
+    in ``python app.py``.
+    """
+    namespace["__name__"] = "__main__"
 
 chapters = Sybil(
     name="chapters",
@@ -25,6 +37,7 @@ chapters = Sybil(
         myst.ClearNamespaceParser(),
     ],
     patterns=["index.md", "chapters/*.md"],
+    setup=run_as_script,
 )
 
 docstrings = Sybil(
