@@ -29,6 +29,7 @@ def run_as_script(namespace: dict[str, Any]) -> None:
     """
     namespace["__name__"] = "__main__"
 
+
 chapters = Sybil(
     name="chapters",
     parsers=[
