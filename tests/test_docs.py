@@ -1,0 +1,70 @@
+"""Checks on the documentation as a whole (the examples themselves run via sybil).
+
+- every listing is executed: code fences are Python (run by sybil) or shell
+  sessions for the reader's terminal, nothing else slips through untested;
+- every chapter has enough examples and runs on its own, as
+  ``pytest chapters/<file>.md``, without help from any other chapter.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).parent.parent
+CHAPTERS = sorted((ROOT / "chapters").glob("*.md"))
+PAGES = [ROOT / "index.md", ROOT / "api.md", *CHAPTERS]
+#: Fence languages that are shown but not run: shell commands for the reader.
+SHOWN_NOT_RUN = {"console"}
+MIN_EXAMPLES_PER_CHAPTER = 6
+
+
+def fence_languages(text: str) -> list[str]:
+    """The language of every fenced block in a MyST page, in order."""
+    languages, fence = [], None
+    for line in text.splitlines():
+        match = re.match(r"(`{3,})\s*(\S*)", line)
+        if not match:
+            continue
+        if fence is None:
+            fence = match.group(1)
+            languages.append(match.group(2))
+        elif match.group(1) == fence and not match.group(2):
+            fence = None
+    return languages
+
+
+def test_there_are_chapters() -> None:
+    assert len(CHAPTERS) >= 5
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.name)
+def test_every_listing_is_python_or_a_shell_session(page: Path) -> None:
+    languages = fence_languages(page.read_text(encoding="utf-8"))
+    directives = {lang for lang in languages if lang.startswith("{")}
+    assert set(languages) - directives <= {"python", *SHOWN_NOT_RUN}
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.name)
+def test_chapter_has_enough_examples(chapter: Path) -> None:
+    languages = fence_languages(chapter.read_text(encoding="utf-8"))
+    assert languages.count("python") >= MIN_EXAMPLES_PER_CHAPTER
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.name)
+def test_chapter_runs_alone(chapter: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", chapter],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout[-3000:]
+    summary = result.stdout.strip().splitlines()[-1]
+    assert re.fullmatch(r"\d+ passed in [\d.]+s", summary), summary
