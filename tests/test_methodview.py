@@ -112,6 +112,37 @@ def test_explicit_methods_win(
     assert client.post("/").status_code == 405
 
 
+def test_explicit_methods_bind_only_their_own_class(views: ModuleType) -> None:
+    class ReadOnly(views.MethodView):  # type: ignore[name-defined,misc]
+        methods = ["GET"]
+
+        def get(self) -> str:
+            return "read"
+
+        def put(self) -> str:
+            return "written"
+
+    class Child(ReadOnly):
+        pass  # no `methods` of its own: detection runs again, PUT returns
+
+    assert Child.methods == {"GET", "PUT"}
+
+
+def test_a_handler_set_to_none_still_counts_but_cannot_run(
+    views: ModuleType, app: Flask, client: FlaskClient
+) -> None:
+    class Page(views.MethodView):  # type: ignore[name-defined,misc]
+        def get(self) -> str:
+            return "page"
+
+        post = None  # detection checks only that the name exists
+
+    assert Page.methods == {"GET", "POST"}
+    app.add_url_rule("/", view_func=Page.as_view("page"))
+    with pytest.raises(AssertionError, match="'POST'"):
+        client.post("/")
+
+
 def test_dispatch_by_method_with_url_variables(
     views: ModuleType, app: Flask, client: FlaskClient
 ) -> None:

@@ -7,9 +7,11 @@ copyable, namely its imports, its licence lines and its documentation.
 from __future__ import annotations
 
 import ast
+import importlib.util
 import shutil
 import subprocess
 import sys
+import sysconfig
 import textwrap
 from importlib import metadata
 from pathlib import Path
@@ -33,10 +35,20 @@ def imported_top_level_names(source: str) -> set[str]:
     return names
 
 
+def is_stdlib(name: str) -> bool:
+    if sys.version_info >= (3, 10):
+        return name in sys.stdlib_module_names
+    spec = importlib.util.find_spec(name)  # Python 3.9: ask where it lives
+    origin = (spec and spec.origin) or ""
+    return origin in {"built-in", "frozen"} or origin.startswith(
+        sysconfig.get_paths()["stdlib"]
+    )
+
+
 @pytest.mark.parametrize("path", sorted(PACKAGE.glob("*.py")), ids=lambda p: p.name)
 def test_imports_only_stdlib_and_flask(path: Path) -> None:
     names = imported_top_level_names(path.read_text(encoding="utf-8"))
-    foreign = names - set(sys.stdlib_module_names) - {"__future__"}
+    foreign = {name for name in names if not is_stdlib(name)}
     assert foreign <= ALLOWED_THIRD_PARTY, f"{path.name} imports {foreign}"
 
 
