@@ -22,6 +22,7 @@ extensions = [
 # page of the site out of it.
 exclude_patterns = [
     "README.md",
+    "CONTRIBUTING.md",
     "tests",
     "_build",
     ".nox",
