@@ -3,10 +3,10 @@
 """Class-based views: how a class becomes something Flask can route to.
 
 Flask's router calls *functions*. A class-based view is therefore never
-registered directly: :meth:`~viewlib.View.as_view` builds a small function around the
-class, and that function is what ``app.add_url_rule`` receives. Everything the
-router needs to know (the HTTP methods, whether to answer ``OPTIONS`` itself)
-travels on the function as attributes.
+registered directly: :meth:`~viewlib.View.as_view` builds a small function
+around the class, and that function is what ``app.add_url_rule`` receives.
+Everything the router needs to know (the HTTP methods, whether to answer
+``OPTIONS`` itself) travels on the function as attributes.
 
 :class:`~viewlib.MethodView` knows one handler name per HTTP method:
 
@@ -21,8 +21,8 @@ import typing as t
 from flask import current_app, request
 from flask.typing import ResponseReturnValue, RouteCallable
 
-#: The handler names :class:`~viewlib.MethodView` recognises: each HTTP method it can
-#: dispatch, in lower case.
+#: The handler names :class:`~viewlib.MethodView` recognises: each HTTP
+#: method it can dispatch, in lower case.
 http_method_funcs: frozenset[str] = frozenset(
     ["get", "post", "put", "patch", "delete", "head", "options", "trace"]
 )
@@ -79,8 +79,8 @@ class View:
 
         Subclasses must override this. Variables from the URL rule arrive as
         keyword arguments, and anything Flask accepts from a view function
-        (a string, a dict, a tuple, a ``flask.Response``) may be
-        returned. The base version raises :exc:`NotImplementedError`:
+        (a string, a dict, a tuple, a ``flask.Response``) may be returned.
+        The base version raises :exc:`NotImplementedError`:
 
         >>> View().dispatch_request()
         Traceback (most recent call last):
@@ -126,13 +126,13 @@ class View:
                 # names the final, decorated function returned below: so a
                 # test that replaces `view_class` on it changes what is built.
                 instance = view.view_class(*class_args, **class_kwargs)  # type: ignore[attr-defined]
-                return _call(instance.dispatch_request, kwargs)
+                return _call_maybe_async(instance.dispatch_request, kwargs)
 
         else:
             shared = cls(*class_args, **class_kwargs)
 
             def view(**kwargs: t.Any) -> ResponseReturnValue:
-                return _call(shared.dispatch_request, kwargs)
+                return _call_maybe_async(shared.dispatch_request, kwargs)
 
         if cls.decorators:
             # Decorators that copy metadata (functools.wraps) should see the
@@ -211,19 +211,20 @@ class MethodView(View):
         (200, 10, b'')
 
         A method that reaches the view without a handler, because
-        :attr:`~viewlib.View.methods` lists it, raises :exc:`AssertionError` naming it;
-        Flask turns that into a 500 response.
+        :attr:`~viewlib.View.methods` lists it, raises :exc:`AssertionError`
+        naming it; Flask turns that into a 500 response.
         """
         handler = getattr(self, request.method.lower(), None)
         if handler is None and request.method == "HEAD":
             handler = getattr(self, "get", None)
         if handler is None:
-            # Raised rather than asserted, so it holds under `python -O` too.
+            # Flask uses an `assert` statement here, which `python -O` strips
+            # (leaving a TypeError); raising keeps the documented error always.
             raise AssertionError(f"Unimplemented method {request.method!r}")
-        return _call(handler, kwargs)
+        return _call_maybe_async(handler, kwargs)
 
 
-def _call(
+def _call_maybe_async(
     handler: t.Callable[..., t.Any], kwargs: dict[str, t.Any]
 ) -> ResponseReturnValue:
     """Call a view or handler, sync or ``async def``, the way the app expects.
