@@ -79,56 +79,42 @@ def test_add_url_rule_methods_override_the_class(
     assert client.post("/").status_code == 405
 
 
-def test_automatic_options_can_be_turned_off(
-    views: ModuleType, app: Flask, client: FlaskClient
+# How an OPTIONS request is answered, by the class's provide_automatic_options
+# and whether its `methods` list OPTIONS: (status, body, Allow) or a 405.
+AUTOMATIC = (200, "", {"GET", "HEAD", "OPTIONS"})
+TO_THE_VIEW = (200, "OPTIONS handled", None)
+REFUSED = (405, None, {"GET", "HEAD"})
+
+
+@pytest.mark.parametrize(
+    ("attribute", "listed", "expected"),
+    [
+        (None, False, AUTOMATIC),  # Flask adds OPTIONS and answers it
+        (False, False, REFUSED),  # nobody adds OPTIONS
+        (True, False, REFUSED),  # True answers OPTIONS but does not add it
+        (None, True, TO_THE_VIEW),  # a listed OPTIONS is the view's job
+        (False, True, TO_THE_VIEW),
+        (True, True, AUTOMATIC),  # ...unless automatic answers are forced
+    ],
+)
+def test_options_handling(
+    views: ModuleType,
+    app: Flask,
+    client: FlaskClient,
+    attribute: bool | None,
+    listed: bool,
+    expected: tuple[int, str | None, set[str] | None],
 ) -> None:
-    view = echo_view(views, provide_automatic_options=False).as_view("echo")
-    app.add_url_rule("/", view_func=view)
+    methods = ["GET", "OPTIONS"] if listed else None
+    view = echo_view(views, methods=methods, provide_automatic_options=attribute)
+    app.add_url_rule("/", view_func=view.as_view("echo"))
     response = client.options("/")
-    assert response.status_code == 405
-    assert set(response.allow) == {"GET", "HEAD"}
-
-
-def test_options_goes_to_the_view_when_automatic_options_is_off(
-    views: ModuleType, app: Flask, client: FlaskClient
-) -> None:
-    view = echo_view(
-        views, methods=["GET", "OPTIONS"], provide_automatic_options=False
-    ).as_view("echo")
-    app.add_url_rule("/", view_func=view)
-    response = client.options("/")
-    assert (response.status_code, response.text) == (200, "OPTIONS handled")
-
-
-def test_listing_options_disables_automatic_options(
-    views: ModuleType, app: Flask, client: FlaskClient
-) -> None:
-    app.add_url_rule(
-        "/", view_func=echo_view(views, methods=["GET", "OPTIONS"]).as_view("echo")
-    )
-    assert client.options("/").text == "OPTIONS handled"
-
-
-def test_automatic_options_forced_on_for_a_listed_options(
-    views: ModuleType, app: Flask, client: FlaskClient
-) -> None:
-    view = echo_view(
-        views, methods=["GET", "OPTIONS"], provide_automatic_options=True
-    ).as_view("echo")
-    app.add_url_rule("/", view_func=view)
-    response = client.options("/")
-    assert response.text == ""
-    assert set(response.allow) == {"GET", "HEAD", "OPTIONS"}
-
-
-def test_true_without_options_listed_adds_no_options_route(
-    views: ModuleType, app: Flask, client: FlaskClient
-) -> None:
-    # Flask only adds OPTIONS to the rule when it decides for itself (None);
-    # True merely answers an OPTIONS that the rule already accepts.
-    view = echo_view(views, provide_automatic_options=True).as_view("echo")
-    app.add_url_rule("/", view_func=view)
-    assert client.options("/").status_code == 405
+    status, body, allow = expected
+    assert response.status_code == status
+    if body is not None:
+        assert response.text == body
+    if allow is not None:
+        assert set(response.allow) == allow
 
 
 @pytest.mark.parametrize(
