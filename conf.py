@@ -16,6 +16,7 @@ extensions = [
     "myst_parser",
     "sphinx.ext.autodoc",
     "sphinx_copybutton",
+    "sphinx_design",
 ]
 
 # The source directory is the repository root: keep everything that is not a

@@ -17,7 +17,7 @@ import pytest
 
 ROOT = Path(__file__).parent.parent
 CHAPTERS = sorted((ROOT / "chapters").glob("*.md"))
-PAGES = [ROOT / "index.md", ROOT / "api.md", *CHAPTERS]
+PAGES = [ROOT / "index.md", ROOT / "api.md", ROOT / "glossary.md", *CHAPTERS]
 #: Fence languages that are shown but not run: shell commands for the reader.
 SHOWN_NOT_RUN = {"console"}
 MIN_EXAMPLES_PER_CHAPTER = 6
