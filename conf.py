@@ -32,6 +32,8 @@ exclude_patterns = [
     ".pytest_cache",
     ".mypy_cache",
     ".ruff_cache",
+    ".hypothesis",
+    "mutants",
     "*.egg-info",
     "build",
     "dist",
@@ -49,7 +51,7 @@ autodoc_typehints_format = "short"
 # Flask and the standard library, which this offline build has no inventory for.
 nitpicky = True
 nitpick_ignore_regex = [
-    ("py:class", r"(t\.)?(Any|Callable|Collection)"),
+    ("py:class", r"(collections\.abc\.)?(Any|Callable|Collection)"),
     ("py:class", r"(ResponseReturnValue|RouteCallable)"),
 ]
 

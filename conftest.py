@@ -93,7 +93,7 @@ chapters = Sybil(
         myst.SkipParser(),
         myst.ClearNamespaceParser(),
     ],
-    patterns=["index.md", "glossary.md", "chapters/*.md"],
+    patterns=["index.md", "glossary.md", "api.md", "chapters/*.md"],
     setup=start_document,
     teardown=end_document,
 )

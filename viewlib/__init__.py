@@ -2,8 +2,10 @@
 # SPDX-FileCopyrightText: 2026 The viewlib authors
 """viewlib: Flask's class-based views, as a small model you can read in one sitting.
 
-It is a drop-in stand-in for ``flask.views``: swap the import and an
-application behaves the same. The whole library is :mod:`viewlib.views`.
+It models ``flask.views`` name for name, and behaves the same in every
+case the project's conformance suite checks (run against both); the known
+differences are listed on the API page. The whole library is
+:mod:`viewlib.views`.
 
 >>> import viewlib
 >>> sorted(viewlib.__all__)

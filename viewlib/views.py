@@ -16,7 +16,8 @@ Everything the router needs to know (the HTTP methods, whether to answer
 
 from __future__ import annotations
 
-import typing as t
+from collections.abc import Callable, Collection
+from typing import Any, ClassVar
 
 from flask import current_app, request
 from flask.typing import ResponseReturnValue, RouteCallable
@@ -52,27 +53,25 @@ class View:
 
     #: The HTTP methods the route accepts. ``None`` defers to
     #: ``add_url_rule``, whose default is ``["GET", "HEAD", "OPTIONS"]``.
-    methods: t.ClassVar[t.Collection[str] | None] = None
+    methods: ClassVar[Collection[str] | None] = None
 
     #: Whether Flask answers ``OPTIONS`` requests for this route by itself.
     #: ``None`` defers to ``add_url_rule``, whose default is ``True``.
-    provide_automatic_options: t.ClassVar[bool | None] = None
+    provide_automatic_options: ClassVar[bool | None] = None
 
     #: Decorators for the generated view function, applied in list order:
     #: the first one wraps the view directly and so runs last, just as the
     #: bottom line of a stack of ``@decorator`` lines does.
-    #:
-    #: .. versionadded:: 0.8
-    decorators: t.ClassVar[list[t.Callable[..., t.Any]]] = []
+    #: (Flask added this attribute in its version 0.8.)
+    decorators: ClassVar[list[Callable[..., Any]]] = []
 
     #: ``True`` (the default) builds a fresh instance for every request, so
     #: ``self`` can hold per-request state. ``False`` builds one instance per
     #: :meth:`as_view` call and reuses it: cheaper when ``__init__`` is
     #: costly, but then ``self`` is shared by all requests, so keep
     #: per-request data on ``flask.g`` instead.
-    #:
-    #: .. versionadded:: 2.2
-    init_every_request: t.ClassVar[bool] = True
+    #: (Flask added this attribute in its version 2.2.)
+    init_every_request: ClassVar[bool] = True
 
     def dispatch_request(self) -> ResponseReturnValue:
         """Handle one request and return a response value.
@@ -89,9 +88,7 @@ class View:
         raise NotImplementedError()
 
     @classmethod
-    def as_view(
-        cls, name: str, *class_args: t.Any, **class_kwargs: t.Any
-    ) -> RouteCallable:
+    def as_view(cls, name: str, *class_args: Any, **class_kwargs: Any) -> RouteCallable:
         """Turn the class into a view function for ``add_url_rule``.
 
         *name* becomes the endpoint (what ``url_for`` takes). Every other
@@ -114,14 +111,13 @@ class View:
 
         The function carries ``view_class`` (the class; replace it to
         substitute another class in tests), and the class's ``methods`` and
-        ``provide_automatic_options`` for the router to read.
-
-        .. versionchanged:: 2.2
-            Added the :attr:`init_every_request` class attribute.
+        ``provide_automatic_options`` for the router to read. (Flask's
+        version 2.2 added :attr:`init_every_request`, which this method
+        honours.)
         """
         if cls.init_every_request:
 
-            def view(**kwargs: t.Any) -> ResponseReturnValue:
+            def view(**kwargs: Any) -> ResponseReturnValue:
                 # `view` is looked up when a request arrives, and by then it
                 # names the final, decorated function returned below: so a
                 # test that replaces `view_class` on it changes what is built.
@@ -131,7 +127,7 @@ class View:
         else:
             shared = cls(*class_args, **class_kwargs)
 
-            def view(**kwargs: t.Any) -> ResponseReturnValue:
+            def view(**kwargs: Any) -> ResponseReturnValue:
                 return _call_maybe_async(shared.dispatch_request, kwargs)
 
         if cls.decorators:
@@ -170,8 +166,9 @@ class MethodView(View):
     ...         return self.get()
     >>> sorted(CounterAPI.methods)
     ['GET', 'POST']
+    >>> import secrets
     >>> app = Flask(__name__)
-    >>> app.secret_key = "for the example only"
+    >>> app.secret_key = secrets.token_hex()  # real apps: from the environment
     >>> app.add_url_rule("/counter", view_func=CounterAPI.as_view("counter"))
     >>> client = app.test_client()
     >>> client.post("/counter").text, client.post("/counter").text
@@ -180,7 +177,7 @@ class MethodView(View):
     405
     """
 
-    def __init_subclass__(cls, **kwargs: t.Any) -> None:
+    def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         if "methods" in cls.__dict__:
             return  # set explicitly in the class body: respect it
@@ -194,7 +191,7 @@ class MethodView(View):
         if found:
             cls.methods = found
 
-    def dispatch_request(self, **kwargs: t.Any) -> ResponseReturnValue:
+    def dispatch_request(self, **kwargs: Any) -> ResponseReturnValue:
         """Call the handler for the current request's method.
 
         URL variables are passed on as keyword arguments. A ``HEAD`` request
@@ -210,22 +207,28 @@ class MethodView(View):
         >>> response.status_code, response.content_length, response.data
         (200, 10, b'')
 
-        A method that reaches the view without a handler, because
-        :attr:`~viewlib.View.methods` lists it, raises :exc:`AssertionError`
-        naming it; Flask turns that into a 500 response.
+        A method that reaches the view without a handler (because
+        :attr:`~viewlib.View.methods` or the route lists it, or the handler is
+        ``None``) raises :exc:`AssertionError` naming it, and Flask answers
+        500. That is what Flask's own class does too, through an ``assert``
+        statement; Flask does not document the error, and under ``python -O``
+        its ``assert`` is skipped and a :exc:`TypeError` follows instead.
+        viewlib raises in every mode: see the API page's "Differences from
+        flask.views".
         """
         handler = getattr(self, request.method.lower(), None)
         if handler is None and request.method == "HEAD":
             handler = getattr(self, "get", None)
         if handler is None:
             # Flask uses an `assert` statement here, which `python -O` strips
-            # (leaving a TypeError); raising keeps the documented error always.
+            # (Flask then fails with a TypeError calling None). Raising keeps
+            # one error in every mode: a deliberate difference from Flask.
             raise AssertionError(f"Unimplemented method {request.method!r}")
         return _call_maybe_async(handler, kwargs)
 
 
 def _call_maybe_async(
-    handler: t.Callable[..., t.Any], kwargs: dict[str, t.Any]
+    handler: Callable[..., Any], kwargs: dict[str, Any]
 ) -> ResponseReturnValue:
     """Call a view or handler, sync or ``async def``, the way the app expects.
 
