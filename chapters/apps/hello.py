@@ -1,0 +1,50 @@
+# SPDX-License-Identifier: MIT
+# mypy: disable-error-code="override"
+# (URL variables arrive as keyword arguments, which View.dispatch_request's
+# signature cannot declare: each view's own signature is the right one.)
+"""Chapter 1's app: two class-based views that take input from the URL.
+
+Run it from the repository root::
+
+    flask --app chapters/apps/hello.py run
+
+then try ``curl http://127.0.0.1:5000/hello/World`` and
+``curl http://127.0.0.1:5000/square/12``.
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask.typing import ResponseReturnValue
+from markupsafe import escape
+
+from viewlib import View
+
+#: The largest number of digits /square accepts. Python refuses to turn an
+#: int of more than 4,300 digits into text, so an unbounded square would fail
+#: while being sent as JSON (a 500) for any number of 2,151 digits or more.
+MAX_DIGITS = 100
+
+
+class Hello(View):
+    def dispatch_request(self, name: str) -> str:
+        # A str answer is sent as HTML: escape() turns "<" into "&lt;" and so
+        # on, so a name cannot inject markup or a script into the page.
+        return f"Hello, {escape(name)}!"
+
+
+class Square(View):
+    def dispatch_request(self, number: int) -> ResponseReturnValue:
+        if number >= 10**MAX_DIGITS:
+            return {"error": f"number must have at most {MAX_DIGITS} digits"}, 400
+        return {"number": number, "square": number * number}
+
+
+def create_app() -> Flask:
+    app = Flask(__name__)
+    app.add_url_rule("/hello/<name>", view_func=Hello.as_view("hello"))
+    app.add_url_rule("/square/<int:number>", view_func=Square.as_view("square"))
+    return app
+
+
+app = create_app()
