@@ -56,6 +56,12 @@ nitpick_ignore_regex = [
 ]
 
 html_theme = "furo"
+html_static_path = ["_static"]
+html_css_files = ["custom.css"]
+html_favicon = "_static/favicon.svg"
+# Furo's default dark style ("native") underlines class and module names, which
+# then look like links; this one colours them instead.
+pygments_dark_style = "github-dark"
 html_title = "viewlib: Flask class-based views, executably"
 
 # The copy button leaves out prompts and output: what lands on the clipboard

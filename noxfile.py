@@ -7,14 +7,29 @@ in one place.
 
 from __future__ import annotations
 
+import os
+import shutil
+
 import nox
 
 nox.needs_version = ">=2025.11.12"
+# The standard library's venv: nothing extra to install, and nox does not go
+# looking for (and report the absence of) other backends.
+nox.options.default_venv_backend = "venv"
 # Tests run last so that pytest's summary is the last test report printed.
-nox.options.sessions = ["lint", "typing", "docs", "chapters_on_flask", "tests"]
+nox.options.sessions = [
+    "lint",
+    "typing",
+    "docs",
+    "browser",
+    "chapters_on_flask",
+    "tests",
+]
 
 REQUIREMENTS = ("-r", "requirements.txt")
 CONSTRAINTS = ("-c", "requirements.txt")
+#: Render the site to _build/html; any warning (a broken link too) fails it.
+BUILD_SITE = ("sphinx-build", "-W", "--keep-going", "-b", "html", ".", "_build/html")
 
 
 @nox.session
@@ -52,8 +67,26 @@ def typing(session: nox.Session) -> None:
 def docs(session: nox.Session) -> None:
     """Render the site to _build/html, failing on any warning."""
     session.install(*REQUIREMENTS)
-    session.run("sphinx-build", "-W", "--keep-going", "-b", "html", ".", "_build/html")
+    session.run(*BUILD_SITE)
     session.log("Open _build/html/index.html in a browser.")
+
+
+@nox.session
+def browser(session: nox.Session) -> None:
+    """Build the site and read every page in headless Chromium.
+
+    Needs Debian's browser: `apt-get install chromium chromium-driver`.
+    Without it the session skips, except in CI, where that is an error.
+    """
+    if not (shutil.which("chromium") and shutil.which("chromedriver")):
+        message = "no chromium: apt-get install chromium chromium-driver"
+        if os.environ.get("CI"):
+            session.error(message)
+        session.skip(message)
+    session.install(*REQUIREMENTS)
+    session.run(*BUILD_SITE, "-q")
+    session.run("pytest", "tests/site_in_browser.py", *session.posargs)
+    session.log("Screenshots and figures: _build/screenshots/")
 
 
 @nox.session
