@@ -10,8 +10,9 @@ or with Flask's development server, which finds ``create_app`` on its own::
     flask --app chapters/apps/bookshelf.py run
 
 The data lives in ``instance/bookshelf.sqlite`` next to this file, created
-with its tables on first use. Set ``BOOKSHELF_SECRET_KEY`` in the environment
-to give the app a fixed secret key; without it, each start generates one.
+with its tables on first use; ``BOOKSHELF_DATABASE`` in the environment names
+another file. Set ``BOOKSHELF_SECRET_KEY`` to give the app a fixed secret key;
+without it, each start generates a new one.
 
 Chapter 12 of the tutorial walks through this file part by part.
 """
@@ -465,14 +466,15 @@ def register_api(app: Flask, model: Model, name: str) -> None:
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app; ``test_config`` overrides the settings (tests, the chapter)."""
     app = Flask(__name__, instance_relative_config=True)
+    default_database = os.path.join(app.instance_path, "bookshelf.sqlite")
     app.config.from_mapping(
         SECRET_KEY=os.environ.get("BOOKSHELF_SECRET_KEY") or secrets.token_hex(),
-        DATABASE=os.path.join(app.instance_path, "bookshelf.sqlite"),
+        DATABASE=os.environ.get("BOOKSHELF_DATABASE") or default_database,
         MAX_CONTENT_LENGTH=16 * 1024,  # bytes; a larger body is a 413
     )
     if test_config is not None:
         app.config.from_mapping(test_config)
-    if test_config is None or "DATABASE" not in test_config:
+    if app.config["DATABASE"] == default_database:
         os.makedirs(app.instance_path, exist_ok=True)
     init_db(app.config["DATABASE"])
 

@@ -1,0 +1,73 @@
+"""The bookshelf app's set-up: settings, the database file, the ways to start it.
+
+Its requests are exercised in chapters/12-real-api.md, by hostile input in
+test_bookshelf_hostile.py and over real HTTP in test_bookshelf_server.py.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import bookshelf
+import pytest
+import waitress  # type: ignore[import-untyped]
+from flask.cli import ScriptInfo
+
+APP_FILE = Path(bookshelf.__file__)
+
+
+def test_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("BOOKSHELF_SECRET_KEY", raising=False)
+    first = bookshelf.create_app({"DATABASE": str(tmp_path / "a.sqlite")})
+    second = bookshelf.create_app({"DATABASE": str(tmp_path / "a.sqlite")})
+    assert first.config["MAX_CONTENT_LENGTH"] == 16 * 1024
+    assert not first.testing
+    # No key in the environment: each app generates its own, 32 random bytes.
+    keys = [first.secret_key, second.secret_key]
+    assert [len(str(key)) for key in keys] == [64, 64]
+    assert keys[0] != keys[1]
+    monkeypatch.setenv("BOOKSHELF_SECRET_KEY", "from-the-environment")
+    third = bookshelf.create_app({"DATABASE": str(tmp_path / "a.sqlite")})
+    assert third.secret_key == "from-the-environment"
+
+
+def test_schema_created_on_first_use_and_data_kept(tmp_path: Path) -> None:
+    database = tmp_path / "new" / "bookshelf.sqlite"
+    database.parent.mkdir()
+    app = bookshelf.create_app({"DATABASE": str(database)})
+    assert database.exists()
+    assert app.test_client().post("/authors/", json={"name": "Ada"}).status_code == 201
+    again = bookshelf.create_app({"DATABASE": str(database)})  # CREATE IF NOT EXISTS
+    assert again.test_client().get("/authors/1").json == {"id": 1, "name": "Ada"}
+
+
+def test_flask_cli_finds_the_factory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What `flask --app chapters/apps/bookshelf.py run` loads."""
+    monkeypatch.setenv("BOOKSHELF_DATABASE", str(tmp_path / "cli.sqlite"))
+    app = ScriptInfo(app_import_path=str(APP_FILE)).load_app()
+    assert app.config["DATABASE"] == str(tmp_path / "cli.sqlite")
+    assert sorted(app.view_functions) == [
+        "authors-group",
+        "authors-item",
+        "books-group",
+        "books-item",
+        "static",
+    ]
+
+
+def test_main_serves_with_waitress_on_localhost(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What `python chapters/apps/bookshelf.py --port 8123` does."""
+    monkeypatch.setenv("BOOKSHELF_DATABASE", str(tmp_path / "main.sqlite"))
+    served: dict[str, Any] = {}
+    monkeypatch.setattr(
+        waitress, "serve", lambda app, **options: served.update(options)
+    )
+    bookshelf.main(["--port", "8123"])
+    assert served == {"host": "127.0.0.1", "port": 8123}
+    bookshelf.main([])
+    assert served == {"host": "127.0.0.1", "port": 8000}
