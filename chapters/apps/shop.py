@@ -150,15 +150,17 @@ def create_blueprint(store: ProductStore) -> Blueprint:
     return shop
 
 
-def create_app() -> Flask:
+def create_app(store: ProductStore | None = None) -> Flask:
+    """The shop app; without a store of your own, it starts with two products."""
     app = Flask(__name__)
     # The secret key signs the session cookie: from the environment, or a
     # throwaway one (sessions then end when the server stops).
     app.secret_key = os.environ.get("SHOP_SECRET_KEY") or secrets.token_hex()
     app.config["MAX_CONTENT_LENGTH"] = 16 * 1024  # bytes; a larger body gets 413
-    store = ProductStore()
-    store.add("Green tea", Decimal("3.50"))
-    store.add("Teapot", Decimal("24.00"))
+    if store is None:
+        store = ProductStore()
+        store.add("Green tea", Decimal("3.50"))
+        store.add("Teapot", Decimal("24.00"))
     app.register_blueprint(create_blueprint(store), url_prefix="/shop")
     return app
 
