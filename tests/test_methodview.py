@@ -111,6 +111,42 @@ def test_methods_declared_by_a_base_carry_over(views: ModuleType) -> None:
     assert Child.methods == {"GET", "PURGE", "POST"}
 
 
+def test_methods_carry_over_from_direct_bases_only(views: ModuleType) -> None:
+    class Grand(views.MethodView):  # type: ignore[name-defined,misc]
+        methods = ["GET", "PURGE"]
+
+        def get(self) -> str:
+            return "got"
+
+    class Parent(Grand):
+        methods = ["GET"]  # replaces Grand's list for Parent and below
+
+    class Child(Parent):
+        def post(self) -> str:
+            return "posted"
+
+    # Flask reads `methods` from each class in __bases__, not the whole MRO.
+    assert Child.methods == {"GET", "POST"}
+
+
+def test_a_mixins_init_subclass_hook_still_runs(views: ModuleType) -> None:
+    registered: list[tuple[str, str]] = []
+
+    class Registered:  # a mixin with its own hook and a class keyword
+        def __init_subclass__(cls, tag: str = "", **kwargs: Any) -> None:
+            super().__init_subclass__(**kwargs)
+            registered.append((cls.__name__, tag))
+
+    # MethodView comes first in the MRO, so its hook must pass the call (and
+    # the keyword) on with super() for the mixin's hook to run at all.
+    class Page(views.MethodView, Registered, tag="pages"):  # type: ignore[name-defined,misc]
+        def get(self) -> str:
+            return "page"
+
+    assert registered == [("Page", "pages")]
+    assert Page.methods == {"GET"}
+
+
 def test_explicit_methods_win(
     views: ModuleType, app: Flask, client: FlaskClient
 ) -> None:
@@ -325,8 +361,13 @@ def test_automatic_and_explicit_options(
     assert (response.status_code, response.headers["Allow"]) == (204, "GET, OPTIONS")
 
 
-def test_async_handlers(views: ModuleType, app: Flask, client: FlaskClient) -> None:
+@pytest.mark.parametrize("every_request", [True, False])
+def test_async_handlers(
+    views: ModuleType, app: Flask, client: FlaskClient, every_request: bool
+) -> None:
     class Async(views.MethodView):  # type: ignore[name-defined,misc]
+        init_every_request = every_request
+
         async def get(self, name: str) -> str:
             return f"got {name}"
 

@@ -252,10 +252,15 @@ def test_endpoint_name_collision_is_an_error(views: ModuleType, app: Flask) -> N
         app.add_url_rule("/c", view_func=Page.as_view("page"))
 
 
+@pytest.mark.parametrize("every_request", [True, False])
 def test_async_dispatch_request(
-    views: ModuleType, app: Flask, client: FlaskClient
+    views: ModuleType, app: Flask, client: FlaskClient, every_request: bool
 ) -> None:
+    # A shared instance (init_every_request = False) takes the other branch
+    # of as_view, which needs its own ensure_sync.
     class Slow(views.View):  # type: ignore[name-defined,misc]
+        init_every_request = every_request
+
         async def dispatch_request(self, name: str) -> str:
             return f"async {name}"
 
