@@ -178,7 +178,8 @@ def register_api(app: Flask | Blueprint, model: Store, name: str) -> None:
 def error_as_json(error: HTTPException) -> Response:
     """Answer any HTTP error with its status and headers, and a JSON body."""
     response = error.get_response()
-    response.set_data(json.dumps({"error": error.description}))
+    # The final newline, as jsonify writes one, keeps a shell prompt off the line.
+    response.set_data(json.dumps({"error": error.description}) + "\n")
     response.mimetype = "application/json"
     return response
 
