@@ -18,6 +18,7 @@ from __future__ import annotations
 import sys
 import types
 from doctest import ELLIPSIS, NORMALIZE_WHITESPACE
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -27,6 +28,7 @@ from sybil.parsers import myst, rest
 # ELLIPSIS lets a listing elide what varies from run to run (addresses, dates).
 DOCTEST_FLAGS = ELLIPSIS | NORMALIZE_WHITESPACE
 IMPLEMENTATIONS = ("viewlib", "flask.views")
+APPS = Path(__file__).parent / "chapters" / "apps"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -74,6 +76,11 @@ def start_document(namespace: dict[str, Any]) -> None:
     if IMPLEMENTATION == "flask.views":
         _saved_viewlib.append(sys.modules.get("viewlib"))
         sys.modules["viewlib"] = flask_views_as_viewlib()
+        # The chapters' apps import viewlib when first imported: import them
+        # afresh so that they see the stand-in too.
+        for name, module in list(sys.modules.items()):
+            if APPS in Path(getattr(module, "__file__", None) or "/").parents:
+                del sys.modules[name]
 
 
 def end_document(namespace: dict[str, Any]) -> None:
