@@ -90,6 +90,144 @@ def browser(session: nox.Session) -> None:
 
 
 @nox.session
+def mutation(session: nox.Session) -> None:
+    """Mutation-test viewlib/views.py with mutmut (settings in pyproject.toml).
+
+    mutmut makes one small change to the code at a time (a "mutant") and runs
+    the conformance and differential tests; a mutant no test fails on
+    "survives". Each survivor must be listed in tests/mutation-equivalents.md
+    with the reason it changes no behaviour, or this session fails; so must a
+    listed mutant that no longer survives (its id may now name another one).
+    Not in the default run: it takes a few minutes.
+    """
+    session.install(*REQUIREMENTS)
+    # Start clean: mutmut caches results in mutants/ between runs.
+    shutil.rmtree("mutants", ignore_errors=True)
+    session.run("mutmut", "run", *session.posargs)
+    report = str(session.run("mutmut", "results", "--all", "true", silent=True))
+    statuses = dict(
+        line.strip().rsplit(": ", 1)
+        for line in report.splitlines()
+        if "__mutmut_" in line and ": " in line
+    )
+    if not statuses:
+        session.error("mutmut reported no mutants: see its output above")
+    survivors = {name for name, status in statuses.items() if status != "killed"}
+    with open("tests/mutation-equivalents.md", encoding="utf-8") as file:
+        quoted = file.read().split("`")[1::2]
+    listed = {word for word in quoted if word.startswith("viewlib.views.x")}
+    session.log(
+        f"{len(statuses)} mutants: {len(statuses) - len(survivors)} killed, "
+        f"{len(survivors & listed)} listed as equivalent"
+    )
+    if survivors != listed:
+        problems = [f"survived, not listed: {n}" for n in sorted(survivors - listed)]
+        problems += [f"listed, not surviving: {n}" for n in sorted(listed - survivors)]
+        session.error(
+            "tests/mutation-equivalents.md is out of date:\n" + "\n".join(problems)
+        )
+
+
+#: The supported range: every Flask series with what it needs beside it
+#: (Flask 2.2 and 2.3 break with Werkzeug 3), on every Python from 3.9.
+FLASK_SERIES = {
+    "2.2": ("flask~=2.2.0", "werkzeug<3"),
+    "2.3": ("flask~=2.3.0", "werkzeug<3"),
+    "3.0": ("flask~=3.0.0",),
+    "3.1": ("flask~=3.1.0",),
+}
+MATRIX_PYTHONS = ["3.9", "3.10", "3.11", "3.12", "3.13"]
+#: The behavioural suite: what must hold on every cell of the matrix.
+CONFORMANCE = (
+    "tests/test_view.py",
+    "tests/test_methodview.py",
+    "tests/test_routing.py",
+    "tests/test_differential.py",
+    "tests/test_standalone.py",
+)
+
+
+@nox.session(python=MATRIX_PYTHONS)
+@nox.parametrize("flask", list(FLASK_SERIES))
+def matrix(session: nox.Session, flask: str) -> None:
+    """The conformance suite and viewlib's docstrings on one Python x Flask cell.
+
+    Tools are left unpinned here, so pip picks the newest that supports the
+    cell's Python. The root conftest (sybil, Python 3.11+) is left out.
+    A missing interpreter skips the cell on your machine and fails it in CI.
+    """
+    session.install(*FLASK_SERIES[flask], "asgiref", "pytest", "hypothesis")
+    session.install("--no-deps", ".")
+    report = f"_build/matrix/{session.name}.xml".replace("'", "")
+    doctest_flags = "doctest_optionflags=ELLIPSIS NORMALIZE_WHITESPACE"
+    session.run(
+        *("pytest", "--confcutdir=tests", "-p", "no:cacheprovider"),
+        *("--doctest-modules", "-o", doctest_flags, f"--junitxml={report}"),
+        *CONFORMANCE,
+        "viewlib",
+        *session.posargs,
+    )
+    session.notify("matrix_report")
+
+
+@nox.session(python=False)
+def matrix_report(session: nox.Session) -> None:
+    """Write versions.md, the site's table of the last matrix run, from its reports."""
+    import datetime
+    import xml.etree.ElementTree as ET
+    from pathlib import Path
+
+    cells = {}
+    for report in sorted(Path("_build/matrix").glob("matrix-*.xml")):
+        suite = ET.parse(report).getroot().find("testsuite")
+        assert suite is not None
+        total, skipped = int(suite.get("tests", 0)), int(suite.get("skipped", 0))
+        failed = int(suite.get("failures", 0)) + int(suite.get("errors", 0))
+        cells[report.stem] = (total - skipped - failed, skipped, failed)
+    rows = []
+    for python in MATRIX_PYTHONS:
+        row = [f"Python {python}"]
+        for flask in FLASK_SERIES:
+            cell = cells.get(f"matrix-{python}(flask={flask})")
+            row.append(
+                "not run"
+                if cell is None
+                else "{} passed, {} skipped, {} failed".format(*cell)
+            )
+        rows.append("| " + " | ".join(row) + " |")
+    header = "| | " + " | ".join(f"Flask {f}" for f in FLASK_SERIES) + " |"
+    today = datetime.date.today().isoformat()
+    Path("versions.md").write_text(
+        VERSIONS_PAGE.format(
+            date=today,
+            header=header,
+            rule="|---" * (len(FLASK_SERIES) + 1) + "|",
+            rows="\n".join(rows),
+        ),
+        encoding="utf-8",
+    )
+    session.log(f"versions.md: {len(cells)} cells")
+
+
+VERSIONS_PAGE = """\
+# Supported versions
+
+<!-- Generated by `python -m nox -s matrix` (matrix_report); do not edit. -->
+
+viewlib supports Python 3.9 to 3.13 with Flask 2.2 to 3.1. Flask 2.2 and 2.3
+need `werkzeug<3`. The table is the last full run of `python -m nox -s matrix`
+({date}): on each cell, the conformance suite (run on viewlib and on
+`flask.views`) and viewlib's docstring examples. The skipped tests need Flask
+3.1's `PROVIDE_AUTOMATIC_OPTIONS` setting. The chapters and the rest of the
+tests run on the versions in `requirements.txt` (Python 3.11+, Flask 3.1).
+
+{header}
+{rule}
+{rows}
+"""
+
+
+@nox.session
 def serve(session: nox.Session) -> None:
     """Serve the site at http://127.0.0.1:8000, rebuilding on every save."""
     session.install(*REQUIREMENTS)

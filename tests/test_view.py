@@ -83,10 +83,13 @@ def test_view_function_metadata_without_docstring(views: ModuleType) -> None:
     assert view.provide_automatic_options is None
 
 
+@pytest.mark.parametrize("every_request", [True, False])
 def test_arguments_are_forwarded_to_init(
-    views: ModuleType, app: Flask, client: FlaskClient
+    views: ModuleType, app: Flask, client: FlaskClient, every_request: bool
 ) -> None:
     class Greeting(views.View):  # type: ignore[name-defined,misc]
+        init_every_request = every_request  # both branches of as_view build
+
         def __init__(self, word: str, *, punctuation: str = ".") -> None:
             self.text = word + punctuation
 
