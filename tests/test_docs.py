@@ -15,12 +15,17 @@ from pathlib import Path
 
 import pytest
 
+from tests.prose import count_words
+
 ROOT = Path(__file__).parent.parent
 CHAPTERS = sorted((ROOT / "chapters").glob("*.md"))
 PAGES = [ROOT / "index.md", ROOT / "api.md", ROOT / "glossary.md", *CHAPTERS]
 #: Fence languages that are shown but not run: shell commands for the reader.
 SHOWN_NOT_RUN = {"console"}
-MIN_EXAMPLES_PER_CHAPTER = 6
+MIN_EXAMPLES_PER_CHAPTER = 8
+#: The five core chapters' main path (prose outside "Going deeper"), in words:
+#: about 45 minutes of reading.
+CORE_CHAPTERS_MAIN_PATH_WORDS = 4_100
 
 
 def fence_languages(text: str) -> list[str]:
@@ -53,6 +58,12 @@ def test_every_listing_is_python_or_a_shell_session(page: Path) -> None:
 def test_chapter_has_enough_examples(chapter: Path) -> None:
     languages = fence_languages(chapter.read_text(encoding="utf-8"))
     assert languages.count("python") >= MIN_EXAMPLES_PER_CHAPTER
+
+
+def test_core_chapters_main_path_is_short() -> None:
+    core = CHAPTERS[:5]
+    words = {c.name: count_words(c.read_text(encoding="utf-8")).main for c in core}
+    assert sum(words.values()) <= CORE_CHAPTERS_MAIN_PATH_WORDS, words
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.name)
