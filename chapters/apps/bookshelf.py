@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import re
 import secrets
@@ -129,7 +130,7 @@ def error_as_json(error: HTTPException) -> ResponseReturnValue:
     body = {"error": error.description}
     if isinstance(error, APIError) and error.field is not None:
         body["field"] = error.field
-    response.set_data(json.dumps(body))
+    response.set_data(json.dumps(body) + "\n")  # as Flask ends JSON responses
     response.mimetype = "application/json"
     return response
 
@@ -465,7 +466,10 @@ def register_api(app: Flask, model: Model, name: str) -> None:
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app; ``test_config`` overrides the settings (tests, the chapter)."""
-    app = Flask(__name__, instance_relative_config=True)
+    # The instance folder next to this file, however it was started: Flask
+    # would put it in the current directory for `python bookshelf.py`.
+    here = os.path.dirname(os.path.abspath(__file__))
+    app = Flask(__name__, instance_path=os.path.join(here, "instance"))
     default_database = os.path.join(app.instance_path, "bookshelf.sqlite")
     app.config.from_mapping(
         SECRET_KEY=os.environ.get("BOOKSHELF_SECRET_KEY") or secrets.token_hex(),
@@ -491,6 +495,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Serve the bookshelf API.")
     parser.add_argument("--port", type=int, default=8000, help="default: 8000")
     args = parser.parse_args(argv)
+    logging.getLogger("waitress").setLevel(logging.INFO)  # "Serving on ..."
     # 127.0.0.1: reachable from this machine only; see the chapter before
     # opening it to a network.
     waitress.serve(create_app(), host="127.0.0.1", port=args.port)
