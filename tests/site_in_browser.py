@@ -27,6 +27,7 @@ from functools import partial
 from html.parser import HTMLParser
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
@@ -108,10 +109,16 @@ def open_page(browser: webdriver.Chrome, url: str) -> None:
     )
 
 
+def log(browser: webdriver.Chrome, kind: str) -> list[dict[str, Any]]:
+    """The browser's log entries of one kind since the last call (and clear them)."""
+    entries: list[dict[str, Any]] = browser.get_log(kind)  # type: ignore[no-untyped-call]
+    return entries
+
+
 def requested_urls(browser: webdriver.Chrome) -> list[str]:
     """Every URL the page asked for since the last call (from the performance log)."""
     urls = []
-    for entry in browser.get_log("performance"):
+    for entry in log(browser, "performance"):
         message = json.loads(entry["message"])["message"]
         if message["method"] == "Network.requestWillBeSent":
             urls.append(message["params"]["request"]["url"])
@@ -127,14 +134,12 @@ def test_page_renders_cleanly(
     browser.set_window_size(width, 1000)
     open_page(browser, base_url)  # furo reads the colour mode from localStorage
     browser.execute_script("localStorage.setItem('theme', arguments[0])", mode)
-    browser.get_log("browser")
+    log(browser, "browser")
     requested_urls(browser)
 
     open_page(browser, urljoin(base_url, page))
 
-    errors = [
-        e["message"] for e in browser.get_log("browser") if e["level"] == "SEVERE"
-    ]
+    errors = [e["message"] for e in log(browser, "browser") if e["level"] == "SEVERE"]
     assert errors == [], f"console errors on {page}"
     outside = [
         url
