@@ -29,7 +29,7 @@ from typing import Any
 import pytest
 from flask import Flask, Response, abort, make_response, request
 from flask.testing import FlaskClient
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 pytestmark = pytest.mark.skipif(
@@ -91,7 +91,11 @@ specs = st.builds(
     Spec,
     method_view=st.booleans(),
     dispatch=st.sampled_from(MODES),
-    own=levels,
+    # A class body without `methods` is the common case and the one where
+    # MethodView derives them, from the bases and the handlers.
+    own=st.builds(
+        Level, handler_sets, st.one_of(st.just(None), st.just(None), method_lists)
+    ),
     chain=st.lists(levels, max_size=2).map(tuple),
     mixin=st.none() | st.builds(Level, handler_sets),
     hooked=st.booleans(),
@@ -313,6 +317,26 @@ def run(views: ModuleType, spec: Spec) -> list[Any]:
     return results
 
 
+#: A plain MethodView with a GET handler, for the explicit examples below.
+PLAIN = Spec(
+    method_view=True,
+    dispatch="none",
+    own=Level((("get", "sync"),)),
+    chain=(),
+    mixin=None,
+    hooked=False,
+    mixins_first=False,
+    reply="text",
+    decorators=(),
+    init_every_request=True,
+    automatic_options=None,
+    rule_methods=None,
+    variables=True,
+    testing=True,
+    requests=(("GET", True), ("HEAD", True), ("PURGE", True), ("POST", True)),
+)
+
+
 @settings(
     max_examples=600,
     derandomize=True,
@@ -320,6 +344,22 @@ def run(views: ModuleType, spec: Spec) -> list[Any]:
     suppress_health_check=[HealthCheck.too_slow],
 )
 @given(spec=cases)
+# Gaps an earlier suite missed, run on every run whatever hypothesis draws:
+# `methods` from the direct bases only (not the whole MRO), ...
+@example(
+    spec=replace(
+        PLAIN,
+        own=Level((("post", "sync"),)),
+        chain=(Level((), ("GET", "PURGE")), Level((), ("GET",))),
+    )
+)
+# ...a mixin's __init_subclass__ reached through MethodView's super() call...
+@example(spec=replace(PLAIN, hooked=True, mixins_first=False))
+# ...and an async dispatch_request on a shared instance.
+@example(spec=replace(PLAIN, method_view=False, dispatch="async"))
+@example(
+    spec=replace(PLAIN, method_view=False, dispatch="async", init_every_request=False)
+)
 def test_generated_views_behave_the_same(spec: Spec) -> None:
     ours, flasks = (run(importlib.import_module(m), spec) for m in IMPLEMENTATIONS)
     assert ours == flasks
