@@ -14,6 +14,12 @@ from flask import Flask, url_for
 from flask.testing import FlaskClient
 
 
+@pytest.mark.clause(
+    "view.methods.default",
+    "view.provide_automatic_options.default",
+    "view.decorators.default",
+    "view.init_every_request.default",
+)
 def test_class_attribute_defaults(views: ModuleType) -> None:
     assert views.View.methods is None
     assert views.View.provide_automatic_options is None
@@ -21,6 +27,7 @@ def test_class_attribute_defaults(views: ModuleType) -> None:
     assert views.View.init_every_request is True
 
 
+@pytest.mark.clause("view.dispatch_request.signature", "view.dispatch_request.override")
 def test_base_dispatch_request_raises_not_implemented(
     views: ModuleType, app: Flask, client: FlaskClient
 ) -> None:
@@ -32,6 +39,11 @@ def test_base_dispatch_request_raises_not_implemented(
         client.get("/")
 
 
+@pytest.mark.clause(
+    "view.subclass",
+    "view.dispatch_request.url_variables",
+    "view.dispatch_request.returns",
+)
 def test_url_variables_arrive_as_keyword_arguments(
     views: ModuleType, app: Flask, client: FlaskClient
 ) -> None:
@@ -43,6 +55,14 @@ def test_url_variables_arrive_as_keyword_arguments(
     assert client.get("/book/7").json == {"kind": "book", "number": 7}
 
 
+@pytest.mark.clause(
+    "view.subclass",
+    "view.dispatch_request.url_variables",
+    "view.dispatch_request.returns",
+    "view.as_view.converts",
+    "view.as_view.name",
+    "view.as_view.returns",
+)
 def test_as_view_name_is_the_endpoint(
     views: ModuleType, app: Flask, client: FlaskClient
 ) -> None:
@@ -57,6 +77,12 @@ def test_as_view_name_is_the_endpoint(
     assert client.get("/hello/World").text == "Hello, World! (/hello/x)"
 
 
+@pytest.mark.clause(
+    "view.methods.type",
+    "view.provide_automatic_options.type",
+    "view.as_view.converts",
+    "view.as_view.returns",
+)
 def test_view_function_metadata(views: ModuleType) -> None:
     class Report(views.View):  # type: ignore[name-defined,misc]
         """Monthly report."""
@@ -73,6 +99,7 @@ def test_view_function_metadata(views: ModuleType) -> None:
     assert view.provide_automatic_options is False
 
 
+@pytest.mark.clause("view.methods.default", "view.provide_automatic_options.default")
 def test_view_function_metadata_without_docstring(views: ModuleType) -> None:
     class Plain(views.View):  # type: ignore[name-defined,misc]
         pass
@@ -83,6 +110,12 @@ def test_view_function_metadata_without_docstring(views: ModuleType) -> None:
     assert view.provide_automatic_options is None
 
 
+@pytest.mark.clause(
+    "view.as_view.signature",
+    "view.as_view.forwarding",
+    "view.as_view.class_args",
+    "view.as_view.class_kwargs",
+)
 @pytest.mark.parametrize("every_request", [True, False])
 def test_arguments_are_forwarded_to_init(
     views: ModuleType, app: Flask, client: FlaskClient, every_request: bool
@@ -125,6 +158,12 @@ def make_counting_view(views: ModuleType, every_request: bool) -> Any:
     return Counting
 
 
+@pytest.mark.clause(
+    "view.init_every_request.type",
+    "view.init_every_request.default",
+    "view.init_every_request.per_request",
+    "view.as_view.per_request",
+)
 def test_new_instance_for_every_request_by_default(
     views: ModuleType, app: Flask, client: FlaskClient
 ) -> None:
@@ -136,6 +175,12 @@ def test_new_instance_for_every_request_by_default(
     assert len(set(probe.served)) == 3
 
 
+@pytest.mark.clause(
+    "view.init_every_request.type",
+    "view.init_every_request.shared",
+    "view.init_every_request.setup_once",
+    "view.as_view.shared",
+)
 def test_one_shared_instance_when_init_every_request_is_false(
     views: ModuleType, app: Flask, client: FlaskClient
 ) -> None:
@@ -151,6 +196,7 @@ def test_one_shared_instance_when_init_every_request_is_false(
     assert len(probe.created) == 2
 
 
+@pytest.mark.clause("view.decorators.type", "view.decorators.order")
 def test_decorators_apply_in_list_order(
     views: ModuleType, app: Flask, client: FlaskClient
 ) -> None:
@@ -179,6 +225,7 @@ def test_decorators_apply_in_list_order(
     assert calls == ["second", "first", "view"]
 
 
+@pytest.mark.clause("view.decorators.order", "view.as_view.name")
 def test_decorators_see_the_endpoint_name_and_metadata_lands_outside(
     views: ModuleType,
 ) -> None:
@@ -212,6 +259,7 @@ def passthrough(func: Any) -> Any:
     return functools.wraps(func)(lambda **kwargs: func(**kwargs))
 
 
+@pytest.mark.clause("view.as_view.per_request", "view.as_view.shared")
 @pytest.mark.parametrize(
     ("every_request", "decorators", "after_swap"),
     [(True, [], "fake"), (True, [passthrough], "fake"), (False, [], "real")],
@@ -243,6 +291,7 @@ def test_swapping_view_class_only_affects_per_request_views(
     assert client.get("/").text == after_swap
 
 
+@pytest.mark.clause("view.as_view.name")
 def test_endpoint_name_collision_is_an_error(views: ModuleType, app: Flask) -> None:
     class Page(views.View):  # type: ignore[name-defined,misc]
         def dispatch_request(self) -> str:
@@ -255,6 +304,7 @@ def test_endpoint_name_collision_is_an_error(views: ModuleType, app: Flask) -> N
         app.add_url_rule("/c", view_func=Page.as_view("page"))
 
 
+@pytest.mark.clause("view.dispatch_request.url_variables")
 @pytest.mark.parametrize("every_request", [True, False])
 def test_async_dispatch_request(
     views: ModuleType, app: Flask, client: FlaskClient, every_request: bool
