@@ -30,12 +30,20 @@ def unimplemented(views: ModuleType, method: str) -> Any:
     return pytest.raises(TypeError, match="'NoneType' object is not callable")
 
 
+@pytest.mark.clause("methodview.detection.names")
 def test_http_method_funcs(views: ModuleType) -> None:
     assert views.http_method_funcs == frozenset(
         {"get", "post", "put", "patch", "delete", "head", "options", "trace"}
     )
 
 
+@pytest.mark.clause(
+    "view.methods.type",
+    "methodview.detection.methods",
+    "methodview.detection.names",
+    "methodview.detection.get",
+    "methodview.detection.post",
+)
 def test_methods_detected_from_handlers(views: ModuleType) -> None:
     class Items(views.MethodView):  # type: ignore[name-defined,misc]
         def get(self) -> str:
@@ -50,12 +58,25 @@ def test_methods_detected_from_handlers(views: ModuleType) -> None:
     assert Items.methods == {"GET", "POST"}
 
 
+@pytest.mark.clause(
+    "methodview.detection.methods",
+    "methodview.detection.names",
+    "methodview.detection.get",
+    "methodview.detection.post",
+    "methodview.detection.put",
+    "methodview.detection.patch",
+    "methodview.detection.delete",
+    "methodview.detection.head",
+    "methodview.detection.options",
+    "methodview.detection.trace",
+)
 def test_every_known_handler_name_is_detected(views: ModuleType) -> None:
     handlers = dict.fromkeys(views.http_method_funcs, lambda self: "handled")
     everything: Any = type("Everything", (views.MethodView,), handlers)
     assert everything.methods == {name.upper() for name in views.http_method_funcs}
 
 
+@pytest.mark.clause("view.methods.default", "methodview.detection.methods")
 def test_no_handlers_leaves_methods_none(views: ModuleType) -> None:
     class Empty(views.MethodView):  # type: ignore[name-defined,misc]
         pass
@@ -64,6 +85,11 @@ def test_no_handlers_leaves_methods_none(views: ModuleType) -> None:
     assert views.MethodView.methods is None
 
 
+@pytest.mark.clause(
+    "methodview.detection.methods",
+    "methodview.detection.get",
+    "methodview.detection.put",
+)
 def test_subclass_inherits_and_adds_methods(views: ModuleType) -> None:
     class Read(views.MethodView):  # type: ignore[name-defined,misc]
         def get(self) -> str:
@@ -77,6 +103,7 @@ def test_subclass_inherits_and_adds_methods(views: ModuleType) -> None:
     assert ReadWrite.methods == {"GET", "PUT"}
 
 
+@pytest.mark.clause("methodview.detection.methods", "methodview.detection.delete")
 def test_multiple_inheritance_collects_every_base(views: ModuleType) -> None:
     class Deletable:  # a plain mixin, not a view
         def delete(self) -> str:
@@ -96,6 +123,7 @@ def test_multiple_inheritance_collects_every_base(views: ModuleType) -> None:
     assert Combined.methods == {"GET", "POST", "DELETE"}
 
 
+@pytest.mark.clause("methodview.detection.methods")
 def test_methods_declared_by_a_base_carry_over(views: ModuleType) -> None:
     class Declared(views.MethodView):  # type: ignore[name-defined,misc]
         methods = ["GET", "PURGE"]
@@ -111,6 +139,7 @@ def test_methods_declared_by_a_base_carry_over(views: ModuleType) -> None:
     assert Child.methods == {"GET", "PURGE", "POST"}
 
 
+@pytest.mark.clause("methodview.detection.methods")
 def test_methods_carry_over_from_direct_bases_only(views: ModuleType) -> None:
     class Grand(views.MethodView):  # type: ignore[name-defined,misc]
         methods = ["GET", "PURGE"]
@@ -129,6 +158,7 @@ def test_methods_carry_over_from_direct_bases_only(views: ModuleType) -> None:
     assert Child.methods == {"GET", "POST"}
 
 
+@pytest.mark.clause("methodview.detection.methods")
 def test_a_mixins_init_subclass_hook_still_runs(views: ModuleType) -> None:
     registered: list[tuple[str, str]] = []
 
@@ -147,6 +177,7 @@ def test_a_mixins_init_subclass_hook_still_runs(views: ModuleType) -> None:
     assert Page.methods == {"GET"}
 
 
+@pytest.mark.clause("view.methods.meaning", "methodview.dispatch")
 def test_explicit_methods_win(
     views: ModuleType, app: Flask, client: FlaskClient
 ) -> None:
@@ -165,6 +196,7 @@ def test_explicit_methods_win(
     assert client.post("/").status_code == 405
 
 
+@pytest.mark.clause("methodview.detection.methods")
 def test_explicit_methods_bind_only_their_own_class(views: ModuleType) -> None:
     class ReadOnly(views.MethodView):  # type: ignore[name-defined,misc]
         methods = ["GET"]
@@ -181,6 +213,10 @@ def test_explicit_methods_bind_only_their_own_class(views: ModuleType) -> None:
     assert Child.methods == {"GET", "PUT"}
 
 
+@pytest.mark.clause(
+    "methodview.detection.methods",
+    "methodview.dispatch_request.raises",
+)
 def test_a_handler_set_to_none_still_counts_but_cannot_run(
     views: ModuleType, app: Flask, client: FlaskClient
 ) -> None:
@@ -196,6 +232,17 @@ def test_a_handler_set_to_none_still_counts_but_cannot_run(
         client.post("/")
 
 
+@pytest.mark.clause(
+    "methodview.dispatch",
+    "methodview.detection.get",
+    "methodview.detection.put",
+    "methodview.detection.delete",
+    "methodview.detection.trace",
+    "methodview.dispatch_request.signature",
+    "methodview.dispatch_request.by_method",
+    "methodview.dispatch_request.kwargs",
+    "methodview.dispatch_request.returns",
+)
 def test_dispatch_by_method_with_url_variables(
     views: ModuleType, app: Flask, client: FlaskClient
 ) -> None:
@@ -219,6 +266,7 @@ def test_dispatch_by_method_with_url_variables(
     assert client.open("/items/6", method="TRACE").text == "trace 6"
 
 
+@pytest.mark.clause("methodview.dispatch_request.head_fallback")
 def test_head_falls_back_to_get(
     views: ModuleType, app: Flask, client: FlaskClient
 ) -> None:
@@ -236,6 +284,11 @@ def test_head_falls_back_to_get(
     assert calls == ["get"]
 
 
+@pytest.mark.clause(
+    "methodview.detection.head",
+    "methodview.dispatch_request.head_fallback",
+    "methodview.dispatch_request.returns",
+)
 def test_explicit_head_handler_is_used(
     views: ModuleType, app: Flask, client: FlaskClient
 ) -> None:
@@ -253,6 +306,7 @@ def test_explicit_head_handler_is_used(
     assert response.headers["X-Handler"] == "head"
 
 
+@pytest.mark.clause("methodview.dispatch_request.raises")
 def test_unimplemented_method_raises_assertion_error(
     views: ModuleType, app: Flask, client: FlaskClient
 ) -> None:
@@ -270,6 +324,10 @@ def test_unimplemented_method_raises_assertion_error(
     assert client.post("/").status_code == 500
 
 
+@pytest.mark.clause(
+    "methodview.dispatch_request.head_fallback",
+    "methodview.dispatch_request.raises",
+)
 def test_unimplemented_head_without_get_raises(views: ModuleType, app: Flask) -> None:
     class PostOnly(views.MethodView):  # type: ignore[name-defined,misc]
         methods = ["POST", "HEAD"]
@@ -305,6 +363,7 @@ UNDER_OPTIMISATION = textwrap.dedent(
 )
 
 
+@pytest.mark.clause("methodview.dispatch_request.raises")
 @pytest.mark.parametrize(
     ("implementation", "expected"),
     [("viewlib", "AssertionError"), ("flask.views", "TypeError")],
@@ -324,6 +383,7 @@ def test_unimplemented_method_error_under_optimisation(
     assert result.stdout.strip() == expected
 
 
+@pytest.mark.clause("view.methods.meaning", "methodview.detection.methods")
 def test_unknown_method_is_405(
     views: ModuleType, app: Flask, client: FlaskClient
 ) -> None:
@@ -340,6 +400,10 @@ def test_unknown_method_is_405(
     assert set(response.allow) == {"GET", "HEAD", "OPTIONS", "POST"}
 
 
+@pytest.mark.clause(
+    "view.provide_automatic_options.route_default",
+    "methodview.detection.options",
+)
 def test_automatic_and_explicit_options(
     views: ModuleType, app: Flask, client: FlaskClient
 ) -> None:
@@ -361,6 +425,11 @@ def test_automatic_and_explicit_options(
     assert (response.status_code, response.headers["Allow"]) == (204, "GET, OPTIONS")
 
 
+@pytest.mark.clause(
+    "methodview.detection.methods",
+    "methodview.dispatch_request.by_method",
+    "methodview.dispatch_request.kwargs",
+)
 @pytest.mark.parametrize("every_request", [True, False])
 def test_async_handlers(
     views: ModuleType, app: Flask, client: FlaskClient, every_request: bool
@@ -381,6 +450,11 @@ def test_async_handlers(
     assert client.head("/z").status_code == 200
 
 
+@pytest.mark.clause(
+    "view.as_view.returns",
+    "methodview.rest",
+    "methodview.dispatch_request.kwargs",
+)
 def test_one_view_function_on_several_rules(
     views: ModuleType, app: Flask, client: FlaskClient
 ) -> None:
