@@ -25,6 +25,11 @@ def echo_view(views: ModuleType, **attributes: Any) -> Any:
     )
 
 
+@pytest.mark.clause(
+    "view.methods.default",
+    "view.methods.route_default",
+    "view.provide_automatic_options.route_default",
+)
 def test_default_methods_are_get_head_options(
     views: ModuleType, app: Flask, client: FlaskClient
 ) -> None:
@@ -38,6 +43,7 @@ def test_default_methods_are_get_head_options(
     assert set(options.allow) == {"GET", "HEAD", "OPTIONS"}
 
 
+@pytest.mark.clause("view.methods.route_default")
 @pytest.mark.parametrize("method", ["POST", "PUT", "PATCH", "DELETE", "TRACE"])
 def test_method_not_listed_is_405_with_allow_header(
     views: ModuleType, app: Flask, client: FlaskClient, method: str
@@ -48,6 +54,7 @@ def test_method_not_listed_is_405_with_allow_header(
     assert set(response.allow) == {"GET", "HEAD", "OPTIONS"}
 
 
+@pytest.mark.clause("view.methods.type", "view.methods.meaning")
 @pytest.mark.parametrize(
     "declared", [["GET", "POST"], ("get", "post"), {"POST", "GET"}]
 )
@@ -61,6 +68,7 @@ def test_methods_attribute_sets_the_route_methods(
     assert client.put("/").status_code == 405
 
 
+@pytest.mark.clause("view.methods.meaning")
 def test_post_only_view_gets_no_head(
     views: ModuleType, app: Flask, client: FlaskClient
 ) -> None:
@@ -70,6 +78,7 @@ def test_post_only_view_gets_no_head(
     assert set(client.options("/").allow) == {"POST", "OPTIONS"}
 
 
+@pytest.mark.clause("view.methods.meaning")
 def test_add_url_rule_methods_override_the_class(
     views: ModuleType, app: Flask, client: FlaskClient
 ) -> None:
@@ -86,6 +95,11 @@ TO_THE_VIEW = (200, "OPTIONS handled", None)
 REFUSED = (405, None, {"GET", "HEAD"})
 
 
+@pytest.mark.clause(
+    "view.provide_automatic_options.type",
+    "view.provide_automatic_options.meaning",
+    "view.provide_automatic_options.route_default",
+)
 @pytest.mark.parametrize(
     ("attribute", "listed", "expected"),
     [
@@ -117,6 +131,7 @@ def test_options_handling(
         assert set(response.allow) == allow
 
 
+@pytest.mark.clause("view.provide_automatic_options.meaning")
 @pytest.mark.parametrize(
     ("attribute", "listed_body"),
     [(None, "OPTIONS handled"), (True, ""), (False, "OPTIONS handled")],
