@@ -116,6 +116,7 @@ def link_top_level_packages(distribution: str, target: Path) -> None:
             link.symlink_to(Path(str(dist.locate_file(top))))
 
 
+@pytest.mark.clause("view.subclass", "methodview.dispatch")
 def test_copied_folder_works_with_only_flask_importable(tmp_path: Path) -> None:
     coursework = tmp_path / "coursework"
     shutil.copytree(PACKAGE, coursework / "viewlib")
