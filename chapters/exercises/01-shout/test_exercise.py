@@ -1,0 +1,69 @@
+# SPDX-License-Identifier: MIT
+"""The check for exercise 1: run it with ``pytest chapters/exercises/01-shout``."""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+
+@pytest.fixture
+def client(exercise: ModuleType) -> FlaskClient:
+    app: Flask = exercise.create_app()
+    app.testing = True  # an exception in your view reaches this check
+    return app.test_client()
+
+
+def test_shout_answers_in_capitals(client: FlaskClient) -> None:
+    response = client.get("/shout/ada")
+    assert response.status_code == 200, (
+        f"GET /shout/ada answered {response.status}, not 200 OK: "
+        "is Shout registered at /shout/<name> in create_app()?"
+    )
+    assert response.text == "HELLO, ADA!", (
+        f"GET /shout/ada answered {response.text!r}, not 'HELLO, ADA!'"
+    )
+
+
+def test_the_view_comes_from_a_class(exercise: ModuleType) -> None:
+    view = exercise.create_app().view_functions.get("shout")
+    assert view is not None, (
+        "create_app() has no endpoint 'shout': give that name to as_view"
+    )
+    assert getattr(view, "view_class", None) is exercise.Shout, (
+        "the endpoint 'shout' was not made by Shout.as_view('shout')"
+    )
+
+
+def test_markup_comes_back_escaped(client: FlaskClient) -> None:
+    response = client.get("/shout/<b>")
+    assert response.text == "HELLO, &lt;B&gt;!", (
+        f"GET /shout/<b> answered {response.text!r}, not 'HELLO, &lt;B&gt;!': "
+        "escape the name (escape(name.upper()): capitals first)"
+    )
+
+
+def test_a_long_name_gets_a_json_400(client: FlaskClient) -> None:
+    assert client.get("/shout/" + "a" * 40).status_code == 200, (
+        "a name of 40 characters is allowed, but was refused"
+    )
+    response = client.get("/shout/" + "a" * 41)
+    assert response.status_code == 400, (
+        f"a name of 41 characters answered {response.status}, not 400"
+    )
+    error = (response.get_json(silent=True) or {}).get("error")
+    assert "name" in str(error), (
+        "the 400 must be JSON with an 'error' that names the problem, such as "
+        f"{{'error': 'name must be at most 40 characters'}}; it was {response.text!r}"
+    )
+
+
+def test_only_get_is_accepted(client: FlaskClient) -> None:
+    response = client.post("/shout/ada")
+    assert response.status_code == 405, (
+        f"POST /shout/ada answered {response.status}, not 405: "
+        "leave `methods` at its default, GET"
+    )

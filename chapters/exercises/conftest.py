@@ -1,0 +1,100 @@
+# SPDX-License-Identifier: MIT
+"""How pytest runs the exercise checks (pytest reads this file by itself).
+
+Each folder here is one exercise: ``exercise.py`` is the student's file, and
+``test_exercise.py`` is its check. Run one check with::
+
+    pytest chapters/exercises/01-shout
+
+- A check runs only when you ask for it by path (a folder or file inside
+  ``chapters/exercises``). A plain ``pytest``, or ``pytest chapters``, leaves
+  the checks out: on the starters, as shipped, they fail by design.
+- The ``exercise`` fixture gives each test the module ``exercise.py`` from the
+  check's own folder, imported afresh for every test, so data kept at module
+  level starts empty each time.
+- The environment variable ``EXERCISE_MODULE_PATH`` points the fixture at
+  another file, for one check at a time; ``nox -s exercises`` uses it to run
+  each check on its reference solution::
+
+      export EXERCISE_MODULE_PATH=tests/exercise_solutions/01-shout.py
+      pytest chapters/exercises/01-shout
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+EXERCISES = Path(__file__).resolve().parent
+#: The environment variable that replaces each check's ``exercise.py``.
+MODULE_PATH_VARIABLE = "EXERCISE_MODULE_PATH"
+
+
+def asked_for(config: pytest.Config) -> list[Path]:
+    """The paths this pytest run was asked for explicitly (none for testpaths)."""
+    source = config.args_source
+    if source == pytest.Config.ArgsSource.TESTPATHS:
+        return []
+    base = config.invocation_params.dir
+    if source == pytest.Config.ArgsSource.INVOCATION_DIR:
+        return [base]
+    # An argument may name a test inside a file: path/test_x.py::test_y.
+    return [(base / arg.split("::")[0]).resolve() for arg in config.args]
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    """Leave the checks out unless a path inside this folder was asked for."""
+    if not collection_path.resolve().is_relative_to(EXERCISES):
+        return None
+    if any(path.is_relative_to(EXERCISES) for path in asked_for(config)):
+        return None
+    return True
+
+
+def pytest_collectstart(collector: pytest.Collector) -> None:
+    """Let several checks run in one pytest process.
+
+    Every check is called ``test_exercise.py``, in folders whose names are not
+    Python names, so pytest imports each as the module ``test_exercise``.
+    Forgetting the previous one lets the next one import under that name.
+    """
+    if isinstance(collector, pytest.Module) and collector.path.parent != EXERCISES:
+        sys.modules.pop(collector.path.stem, None)
+
+
+def load_exercise(path: Path) -> ModuleType:
+    """Import the file at *path* as the module ``exercise``, afresh."""
+    if not path.is_file():
+        pytest.fail(f"there is no file {path}", pytrace=False)
+    spec = importlib.util.spec_from_file_location("exercise", path)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    # Flask(__name__) finds the app's folder (templates, static) through
+    # sys.modules, so the module is registered before it runs.
+    sys.modules["exercise"] = module
+    try:
+        spec.loader.exec_module(module)
+    except Exception as error:
+        pytest.fail(
+            f"{path.name} fails while Python imports it: "
+            f"{type(error).__name__}: {error} (run `python {path}` to see where)",
+            pytrace=False,
+        )
+    return module
+
+
+@pytest.fixture
+def exercise(request: pytest.FixtureRequest) -> Iterator[ModuleType]:
+    """The student's module: ``exercise.py`` next to the check, or the file
+    that ``EXERCISE_MODULE_PATH`` names."""
+    override = os.environ.get(MODULE_PATH_VARIABLE)
+    path = Path(override) if override else request.path.parent / "exercise.py"
+    yield load_exercise(path.resolve())
+    sys.modules.pop("exercise", None)
