@@ -47,6 +47,7 @@ class Clause:
     id: str
     text: str
     section: str
+    listing: bool = False  # the text is an example's code
 
 
 @dataclass(frozen=True)
@@ -82,7 +83,10 @@ def display(path: Path) -> str:
 def load_clauses(path: Path = CLAUSES) -> list[Clause]:
     with path.open("rb") as file:
         data = tomllib.load(file)
-    return [Clause(c["id"], c["text"], c["section"]) for c in data["clause"]]
+    return [
+        Clause(c["id"], c["text"], c["section"], c.get("listing", False))
+        for c in data["clause"]
+    ]
 
 
 def is_clause_marker(node: ast.AST) -> bool:
