@@ -17,6 +17,8 @@ extensions = [
     "sphinx.ext.autodoc",
     "sphinx_copybutton",
     "sphinx_design",
+    # Writes generated/clauses.md, the specification traceability page.
+    "_ext.clauses",
 ]
 
 # The source directory is the repository root: keep everything that is not a
