@@ -18,8 +18,7 @@ from typing import Any
 
 import bookshelf
 import pytest
-import waitress  # type: ignore[import-untyped]
-from waitress import wasyncore
+from local_server import serving
 
 TIMEOUT = 10.0  # seconds, for every socket operation and every join
 THREADS = 8
@@ -31,30 +30,8 @@ CONTENDED_EVERY = 20  # every 20th request of each thread races for one name
 def port(tmp_path: Path) -> Iterator[int]:
     """Serve a fresh bookshelf on 127.0.0.1; yield the port waitress got."""
     app = bookshelf.create_app({"DATABASE": str(tmp_path / "bookshelf.sqlite")})
-    sockets: dict[int, Any] = {}  # waitress's socket map, ours to close
-    server = waitress.create_server(
-        app, map=sockets, host="127.0.0.1", port=0, threads=THREADS
-    )
-    stop = threading.Event()
-
-    def serve() -> None:
-        # server.run() loops until its sockets are gone, and closing them
-        # from another thread can break its select(); this loop checks
-        # `stop` between rounds, so teardown only closes a stopped server.
-        while not stop.is_set():
-            wasyncore.loop(timeout=0.05, map=sockets, count=1)
-
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
-    try:
-        yield server.effective_port
-    finally:
-        stop.set()
-        thread.join(TIMEOUT)
-        for dispatcher in list(sockets.values()):
-            dispatcher.close()
-        server.task_dispatcher.shutdown(timeout=TIMEOUT)
-    assert not thread.is_alive()
+    with serving(app, threads=THREADS) as base_url:
+        yield int(base_url.rsplit(":", 1)[1])
 
 
 def call(
