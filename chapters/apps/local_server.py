@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import waitress  # type: ignore[import-untyped]
-from waitress import wasyncore  # type: ignore[import-untyped]
+from waitress import wasyncore
 
 TIMEOUT = 10.0  # seconds, for stopping the loop and the worker threads
 
