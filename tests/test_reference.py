@@ -151,7 +151,11 @@ def test_each_handler_name_alone(
     assert (response.status_code, response.headers["X-Handler"]) == (200, name)
 
 
-@pytest.mark.clause("view.init_every_request.use_g")
+@pytest.mark.clause(
+    "view.init_every_request.per_request",
+    "view.init_every_request.shared",
+    "view.init_every_request.use_g",
+)
 @pytest.mark.parametrize("every_request", [True, False])
 def test_a_shared_instance_mixes_up_self_but_not_g(
     views: ModuleType, app: Flask, every_request: bool

@@ -163,6 +163,7 @@ def make_counting_view(views: ModuleType, every_request: bool) -> Any:
     "view.init_every_request.default",
     "view.init_every_request.per_request",
     "view.as_view.per_request",
+    "view.as_view.class_args",
 )
 def test_new_instance_for_every_request_by_default(
     views: ModuleType, app: Flask, client: FlaskClient
@@ -180,6 +181,7 @@ def test_new_instance_for_every_request_by_default(
     "view.init_every_request.shared",
     "view.init_every_request.setup_once",
     "view.as_view.shared",
+    "view.as_view.class_args",
 )
 def test_one_shared_instance_when_init_every_request_is_false(
     views: ModuleType, app: Flask, client: FlaskClient
@@ -225,7 +227,11 @@ def test_decorators_apply_in_list_order(
     assert calls == ["second", "first", "view"]
 
 
-@pytest.mark.clause("view.decorators.order", "view.as_view.name")
+@pytest.mark.clause(
+    "view.decorators.order",
+    "view.as_view.name",
+    "view.decorators.type",
+)
 def test_decorators_see_the_endpoint_name_and_metadata_lands_outside(
     views: ModuleType,
 ) -> None:
@@ -259,7 +265,12 @@ def passthrough(func: Any) -> Any:
     return functools.wraps(func)(lambda **kwargs: func(**kwargs))
 
 
-@pytest.mark.clause("view.as_view.per_request", "view.as_view.shared")
+@pytest.mark.clause(
+    "view.as_view.per_request",
+    "view.as_view.shared",
+    "view.init_every_request.per_request",
+    "view.init_every_request.shared",
+)
 @pytest.mark.parametrize(
     ("every_request", "decorators", "after_swap"),
     [(True, [], "fake"), (True, [passthrough], "fake"), (False, [], "real")],
