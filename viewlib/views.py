@@ -19,8 +19,19 @@ from __future__ import annotations
 from collections.abc import Callable, Collection
 from typing import Any, ClassVar
 
-from flask import current_app, request
+from flask import Flask, Request, current_app, request
 from flask.typing import ResponseReturnValue, RouteCallable
+
+# `current_app` and `request` are proxies: each use finds the app or request
+# of the current context. Reading an attribute through one, as in
+# `request.method`, takes Werkzeug's slow path: the proxy has no attribute of
+# that name, so Python falls back to the proxy's `__getattr__`, which finds
+# the object and then reads the attribute from it. Asking the proxy for the
+# object itself returns the same object in a fraction of the time, and fails
+# outside a context with the same RuntimeError. Flask's "Notes On Proxies"
+# documents `_get_current_object()` for this; these are the proxies' own.
+_current_app: Callable[[], Flask] = current_app._get_current_object  # type: ignore[attr-defined]
+_current_request: Callable[[], Request] = request._get_current_object  # type: ignore[attr-defined]
 
 #: The handler names :class:`~viewlib.MethodView` recognises: each HTTP
 #: method it can dispatch, in lower case.
@@ -216,14 +227,15 @@ class MethodView(View):
         viewlib raises in every mode: see the API page's "Differences from
         flask.views".
         """
-        handler = getattr(self, request.method.lower(), None)
-        if handler is None and request.method == "HEAD":
+        method = _current_request().method  # once: see _current_app above
+        handler = getattr(self, method.lower(), None)
+        if handler is None and method == "HEAD":
             handler = getattr(self, "get", None)
         if handler is None:
             # Flask uses an `assert` statement here, which `python -O` strips
             # (Flask then fails with a TypeError calling None). Raising keeps
             # one error in every mode: a deliberate difference from Flask.
-            raise AssertionError(f"Unimplemented method {request.method!r}")
+            raise AssertionError(f"Unimplemented method {method!r}")
         return _call_maybe_async(handler, kwargs)
 
 
@@ -234,6 +246,8 @@ def _call_maybe_async(
 
     ``ensure_sync`` runs a coroutine function to completion (with the
     ``flask[async]`` extra installed) and leaves a plain function as it is.
+    It is the current app's method, looked up on each call: an app may
+    override it, and one view function may serve several apps.
     """
-    response: ResponseReturnValue = current_app.ensure_sync(handler)(**kwargs)
+    response: ResponseReturnValue = _current_app().ensure_sync(handler)(**kwargs)
     return response
