@@ -337,6 +337,17 @@ PLAIN = Spec(
 )
 
 
+@pytest.mark.clause(
+    "view.dispatch_request.returns",
+    "methodview.dispatch_request.returns",
+    "methodview.detection.methods",
+    "view.decorators.order",
+    "view.as_view.forwarding",
+    "view.as_view.class_args",
+    "view.as_view.class_kwargs",
+    "view.provide_automatic_options.meaning",
+    "methodview.dispatch_request.raises",
+)
 @settings(
     max_examples=600,
     derandomize=True,
