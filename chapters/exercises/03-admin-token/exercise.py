@@ -1,0 +1,88 @@
+# SPDX-License-Identifier: MIT
+"""Exercise 3 (chapter 3, medium): decorators that guard every admin view.
+
+The app has a public view, ``GET /status``, and an admin view,
+``GET /admin/stats``. Every view that subclasses ``AdminView`` must:
+
+1. refuse a request unless its ``Authorization`` header is
+   ``Bearer <token>``, with the app's token (``app.config["ADMIN_TOKEN"]``):
+   answer 401 with a JSON ``error`` that names the problem (mention
+   "token") and the header ``WWW-Authenticate: Bearer``. Compare tokens with
+   ``secrets.compare_digest`` on bytes (``.encode()``): it refuses ``str``
+   with non-ASCII characters, and a header may hold any;
+2. send ``Cache-Control: no-store`` on every response, the 401s included.
+
+Write the decorator ``require_token`` and the decorator factory
+``add_header(name, value)`` (use ``functools.wraps`` and
+``flask.make_response``), then list them in ``AdminView.decorators``, in the
+order that puts the header on the 401s too. ``add_header`` must keep the
+view's status and pass URL variables on; the check also uses both
+decorators on views of its own. The public view stays as it is.
+
+Check your work with ``pytest chapters/exercises/03-admin-token``. To run it
+for real, ``export ADMIN_TOKEN=...`` first (see ``create_app``).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+from flask import Flask
+from flask.typing import ResponseReturnValue
+
+from viewlib import View
+
+ViewFunction = Callable[..., ResponseReturnValue]
+
+
+def require_token(view: ViewFunction) -> ViewFunction:
+    """Answer 401 unless the request carries the app's admin token."""
+    # TODO: return a wrapper that checks the Authorization header first.
+    return view
+
+
+def add_header(name: str, value: str) -> Callable[[ViewFunction], ViewFunction]:
+    """Make a decorator that sets a header on every response of a view."""
+
+    def decorator(view: ViewFunction) -> ViewFunction:
+        # TODO: return a wrapper that sets the header on the view's response.
+        return view
+
+    return decorator
+
+
+class AdminView(View):
+    """The base of every admin view."""
+
+    # TODO: list the two decorators, in the right order.
+    decorators: ClassVar[list[Callable[..., Any]]] = []
+
+
+class Stats(AdminView):
+    def dispatch_request(self) -> ResponseReturnValue:
+        return {"views": 2}
+
+
+class Status(View):
+    def dispatch_request(self) -> ResponseReturnValue:
+        return {"status": "ok"}
+
+
+def create_app(token: str | None = None) -> Flask:
+    """Build the app; the admin token is *token*, else $ADMIN_TOKEN.
+
+    With neither, a random token nobody knows: every admin request is refused.
+    """
+    app = Flask(__name__)
+    app.config["ADMIN_TOKEN"] = (
+        token or os.environ.get("ADMIN_TOKEN") or secrets.token_hex()
+    )
+    app.add_url_rule("/status", view_func=Status.as_view("status"))
+    app.add_url_rule("/admin/stats", view_func=Stats.as_view("stats"))
+    return app
+
+
+app = create_app()
