@@ -17,6 +17,7 @@ from typing import Any
 from markdown_it import MarkdownIt
 from myst_parser.slugs import github_slugify
 from sphinx.application import Sphinx
+from sphinx.transforms import SphinxTransform
 
 from tests import traceability
 from tests.traceability import Clause, Proof
@@ -118,6 +119,23 @@ def write_page(app: Sphinx) -> None:
         page.write_text(text, encoding="utf-8")
 
 
+class VerbatimQuotes(SphinxTransform):
+    """Keep the clauses' straight quotes: ``default:"None"`` stays as written.
+
+    Sphinx's smart quotes (priority 750) would curl them; this runs first and
+    exempts the page's block quotes, which hold the clause texts.
+    """
+
+    default_priority = 740
+
+    def apply(self, **kwargs: Any) -> None:
+        if self.env.docname == PAGE.with_suffix("").as_posix():
+            quotes = self.document.findall(lambda n: n.tagname == "block_quote")
+            for quote in quotes:
+                quote["support_smartquotes"] = False
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("builder-inited", write_page)
+    app.add_transform(VerbatimQuotes)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
