@@ -15,9 +15,11 @@ text and is skipped on that run with
 
 from __future__ import annotations
 
+import re
 import sys
 import types
 from doctest import ELLIPSIS, NORMALIZE_WHITESPACE
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
@@ -69,10 +71,15 @@ def start_document(namespace: dict[str, Any]) -> None:
     sybil runs a document's code in a bare namespace, where ``__name__`` would
     fall back to ``"builtins"``, a module Flask cannot find a root path for.
     With ``"__main__"`` the chapters' ``Flask(__name__)`` behaves as it does
-    in ``python app.py``. ``IMPLEMENTATION`` names the classes under test.
+    in ``python app.py``. ``IMPLEMENTATION`` names the classes under test;
+    ``FLASK_VERSION``, the installed Flask as a tuple such as ``(3, 1, 3)``,
+    lets a listing that needs a newer Flask be skipped on an older one:
+    ``% skip: start if(FLASK_VERSION < (3, 1), reason="...")``.
     """
     namespace["__name__"] = "__main__"
     namespace["IMPLEMENTATION"] = IMPLEMENTATION
+    flask_version = re.findall(r"\d+", version("flask"))[:3]
+    namespace["FLASK_VERSION"] = tuple(int(part) for part in flask_version)
     if IMPLEMENTATION == "flask.views":
         _saved_viewlib.append(sys.modules.get("viewlib"))
         sys.modules["viewlib"] = flask_views_as_viewlib()
