@@ -27,7 +27,7 @@ class Book(TypedDict):
 BOOKS: list[Book] = [
     {"id": 1, "title": "Kindred", "year": 1979},
     {"id": 2, "title": "A Wizard of Earthsea", "year": 1968},
-    {"id": 3, "title": "The Fifth Season", "year": 2015},
+    {"id": 3, "title": "The Dispossessed", "year": 1974},
 ]
 SORT_KEYS = ("title", "year")
 
@@ -77,7 +77,9 @@ class BookList(ListView):
         key = request.args.get("sort", "title")
         if key not in SORT_KEYS:
             raise BadRequest("sort must be 'title' or 'year'")
-        return sorted(self.books, key=lambda book: book[key])  # type: ignore[literal-required]
+        if key == "year":
+            return sorted(self.books, key=lambda book: book["year"])
+        return sorted(self.books, key=lambda book: book["title"])
 
 
 class BookDetail(DetailView):
