@@ -250,87 +250,87 @@ def serve(session: nox.Session) -> None:
 def exercises(session: nox.Session) -> None:
     """Prove that each exercise's check fails on its starter, passes on its solution.
 
-    For each folder chapters/exercises/NN-slug, the check runs three times:
-    on the starter exercise.py as shipped (it must fail), on the reference
-    solution tests/exercise_solutions/NN-slug.py (it must pass), and on that
-    solution with its `from viewlib import` lines rewritten to `flask.views`
-    (it must pass too). Only Flask and pytest are installed, as for a student.
-    The conftest in chapters/exercises reads EXERCISE_MODULE_PATH.
+    For each folder chapters/exercises/NN-slug, the grading script runs the
+    check on three "students": the starter exercise.py as shipped (the check
+    must fail), the reference solution tests/exercise_solutions/NN-slug.py
+    (it must pass), and that solution with its `from viewlib import` lines
+    rewritten to `flask.views` (it must pass too). Only Flask and pytest are
+    installed, as for a student.
     """
     import ast
+    import json
     import re
-    import subprocess
-    import tempfile
-    from concurrent.futures import ThreadPoolExecutor
     from pathlib import Path
 
     session.install("flask", "pytest", *CONSTRAINTS)
     checks = Path("chapters/exercises")
-    folders = sorted(p for p in checks.iterdir() if (p / "test_exercise.py").is_file())
-    if not folders:
+    names = sorted(
+        p.name for p in checks.iterdir() if (p / "test_exercise.py").is_file()
+    )
+    if not names:
         session.error("no exercise folders in chapters/exercises")
-    python = os.path.join(session.bin, "python")
-    # Only chapters/exercises/conftest.py: the root one needs sybil.
-    options = ("-q", "-p", "no:cacheprovider", f"--confcutdir={checks}")
-    temp = Path(tempfile.mkdtemp(prefix="exercises-"))
 
-    def on_flask(solution: Path) -> Path:
-        """A copy of the solution whose viewlib imports name flask.views."""
-        source = re.sub(
-            r"^(\s*)from viewlib import ",
-            r"\1from flask.views import ",
-            solution.read_text(encoding="utf-8"),
-            flags=re.MULTILINE,
-        )
+    def on_flask(source: str, name: str) -> str:
+        """The solution with its viewlib imports naming flask.views."""
+        pattern = r"^(\s*)from viewlib import "
+        source = re.sub(pattern, r"\1from flask.views import ", source, flags=re.M)
         for node in ast.walk(ast.parse(source)):
             names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
             if isinstance(node, ast.ImportFrom):
                 names = [node.module or ""]
             if any(name.partition(".")[0] == "viewlib" for name in names):
-                session.error(f"{solution}: write `from viewlib import ...`")
-        copy = temp / solution.name
-        copy.write_text(source, encoding="utf-8")
-        return copy
+                session.error(f"{name}: write `from viewlib import ...`")
+        return source
 
-    def run(folder: Path, module: Path) -> tuple[int, str]:
-        """Run one check on one file: pytest's exit code and its counts."""
-        result = subprocess.run(
-            [python, "-m", "pytest", *options, str(folder)],
-            env={**os.environ, "EXERCISE_MODULE_PATH": str(module)},
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
-        lines = result.stdout.strip().splitlines() or ["(no output)"]
-        counts = re.findall(r"\d+ (?:passed|failed|errors?)", lines[-1])
-        return result.returncode, ", ".join(counts) or lines[-1]
-
-    jobs = []
-    for folder in folders:
-        solution = Path("tests/exercise_solutions") / f"{folder.name}.py"
+    students: dict[str, dict[str, str]] = {
+        "starter": {},
+        "solution": {},
+        "on flask.views": {},
+    }
+    for name in names:
+        solution = Path("tests/exercise_solutions") / f"{name}.py"
         if not solution.is_file():
-            session.error(f"{folder.name}: no reference solution {solution}")
-        jobs += [
-            (folder, "starter", folder / "exercise.py", 1),
-            (folder, "solution", solution, 0),
-            (folder, "on flask.views", on_flask(solution), 0),
-        ]
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
-        results = list(pool.map(lambda job: run(job[0], job[2]), jobs))
-    shutil.rmtree(temp)
+            session.error(f"{name}: no reference solution {solution}")
+        students["starter"][name] = (checks / name / "exercise.py").read_text()
+        students["solution"][name] = solution.read_text(encoding="utf-8")
+        students["on flask.views"][name] = on_flask(students["solution"][name], name)
+    submissions = Path(session.create_tmp()) / "submissions"
+    shutil.rmtree(submissions, ignore_errors=True)
+    for student, files in students.items():
+        for name, source in files.items():
+            (submissions / student / name).mkdir(parents=True)
+            (submissions / student / name / "exercise.py").write_text(source)
+    report = submissions.with_name("results.json")
+    grade = (
+        "python",
+        str(checks / "grade.py"),
+        str(submissions),
+        "--json",
+        str(report),
+    )
+    session.run(*grade, silent=True)
 
-    table = {folder.name: [folder.name] for folder in folders}
-    wrong = []
-    for (folder, label, _, expected), (code, counts) in zip(jobs, results):
-        # Exit code 1: tests ran and some failed; 0: all passed. Anything
-        # else (no tests, an import error in the check) is a broken check.
-        table[folder.name].append(f"{counts} ({'ok' if code == expected else 'WRONG'})")
-        if code != expected:
-            wrong.append(f"{folder.name} on the {label}: pytest exit code {code}")
+    results = {(r["student"], r["exercise"]): r for r in json.loads(report.read_text())}
     header = ["exercise", "starter (must fail)", "solution", "on flask.views"]
-    widths = [max(len(row[i]) for row in [header, *table.values()]) for i in range(4)]
-    for row in [header, ["-" * w for w in widths], *table.values()]:
-        session.log("  ".join(cell.ljust(w) for cell, w in zip(row, widths)))
+    rows, wrong = [header], []
+    for name in names:
+        row = [name]
+        for student in students:
+            r = results[student, name]
+            expected = "failed" if student == "starter" else "passed"
+            # A check that ran no test (an import error in it) proves nothing.
+            ok = r["result"] == expected and r["total"] > 0
+            row.append(
+                f"{r['result']} {r['passed']}/{r['total']}" + ("" if ok else " WRONG")
+            )
+            if not ok:
+                wrong.append(
+                    f"{name} on the {student}: {r['result']}, expected {expected}"
+                )
+        rows.append(row)
+    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+    rows.insert(1, ["-" * w for w in widths])
+    for row in rows:
+        session.log("  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip())
     if wrong:
         session.error("\n".join(wrong))
