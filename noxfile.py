@@ -132,6 +132,23 @@ def mutation(session: nox.Session) -> None:
         )
 
 
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Time class-based views against functions and flask.views (chapter 13).
+
+    Writes chapters/data/bench.json and chapters/images/bench.svg and prints
+    the tables; `-- --help` lists the options (rounds, other output files).
+    About a minute. Not in the default run: timings are measurements, not
+    tests. The chapter quotes the committed figures, so after a run
+    `pytest chapters/13-cost.md tests/test_bench_figures.py` names the ones
+    that changed.
+    """
+    # What the cases import: the bookshelf app needs waitress, the costly
+    # __init__ marshmallow, async views asgiref. viewlib comes from the checkout.
+    session.install("flask", "asgiref", "marshmallow", "waitress", *CONSTRAINTS)
+    session.run("python", "-m", "tests.bench", *session.posargs)
+
+
 #: The supported range: every Flask series with what it needs beside it
 #: (Flask 2.2 and 2.3 break with Werkzeug 3), on every Python from 3.9.
 FLASK_SERIES = {
