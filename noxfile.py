@@ -41,7 +41,9 @@ def tests(session: nox.Session) -> None:
     """Run the conformance suite, every chapter and every docstring example."""
     session.install(*REQUIREMENTS)
     session.install(".")
-    session.run("pytest", *session.posargs)
+    # The full counts of every property test, and each chapter in a process
+    # of its own (tests/budget.py); plain `pytest` runs a quick sample.
+    session.run("pytest", *session.posargs, env={"VIEWLIB_FULL_RUNS": "1"})
 
 
 @nox.session

@@ -15,6 +15,13 @@ from types import ModuleType
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from hypothesis import settings
+
+# Property tests draw the same cases on every run (tests/budget.py says how
+# many), save nothing between runs, and have no per-case deadline: a case
+# that sends a real request may be slow on a busy machine without being wrong.
+settings.register_profile("viewlib", derandomize=True, database=None, deadline=None)
+settings.load_profile("viewlib")
 
 #: Module names of the implementations under test; ``viewlib`` must behave
 #: like the reference implementation, ``flask.views``.

@@ -18,8 +18,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from markupsafe import escape
 
+from tests.budget import examples
+
 #: Generated cases per test function (each greeting path is one function).
-CASES = 300
+CASES = examples(300)
 
 # Anything a URL can carry: characters or raw bytes (invalid UTF-8 too),
 # percent-encoded as a client would send them.

@@ -14,8 +14,10 @@ import counter
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.budget import examples
+
 #: Generated cases per test.
-CASES = 200
+CASES = examples(200)
 
 # What an HTTP header value can carry: printable Latin-1 (Werkzeug decodes
 # header bytes as Latin-1), including characters a key never has.

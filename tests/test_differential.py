@@ -32,6 +32,8 @@ from flask.testing import FlaskClient
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from tests.budget import examples
+
 pytestmark = pytest.mark.skipif(
     not __debug__, reason="assert statements do not run under python -O"
 )
@@ -349,7 +351,7 @@ PLAIN = Spec(
     "methodview.dispatch_request.raises",
 )
 @settings(
-    max_examples=600,
+    max_examples=examples(600),
     derandomize=True,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],

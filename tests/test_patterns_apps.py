@@ -19,6 +19,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from markupsafe import escape
 
+from tests.budget import examples
+
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=30),
     lambda inner: (
@@ -42,7 +44,7 @@ def running(app: Flask) -> FlaskClient:
     return app.test_client()
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(body=bodies, content_type=content_types)
 def test_todo_answers_every_body_clearly(body: bytes, content_type: str | None) -> None:
     client = running(todo.create_app())
@@ -65,7 +67,7 @@ def test_todo_refuses_a_body_over_the_limit() -> None:
     assert client.get("/tasks").json == {"tasks": []}
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(task_id=st.integers(min_value=0, max_value=10**30))
 def test_todo_unknown_task_is_a_json_404(task_id: int) -> None:
     response = running(todo.create_app()).get(f"/tasks/{task_id}")
@@ -89,7 +91,7 @@ form_text = st.text(max_size=100) | st.sampled_from(
 )
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(form=st.dictionaries(st.sampled_from(["name", "price", "other"]), form_text))
 def test_shop_form_answers_every_submission_clearly(form: dict[str, str]) -> None:
     client, before = logged_in_shop()
@@ -107,7 +109,7 @@ def test_shop_form_answers_every_submission_clearly(form: dict[str, str]) -> Non
         assert products(client) == before
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(username=st.text(max_size=30))
 def test_shop_login_answers_every_name_clearly(username: str) -> None:
     client = running(shop.create_app())
@@ -128,7 +130,7 @@ def test_shop_refuses_a_form_over_the_limit() -> None:
     assert products(client) == before
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(product_id=st.integers(min_value=3, max_value=10**30))
 def test_shop_unknown_product_is_a_404(product_id: int) -> None:
     response = running(shop.create_app()).get(f"/shop/products/{product_id}")

@@ -23,8 +23,10 @@ from flask import Flask
 from hypothesis import Phase, example, given, settings
 from hypothesis import strategies as st
 
+from tests.budget import examples
+
 #: Generated requests per app; two apps make one run.
-CASES = 600
+CASES = examples(600)
 LIMIT = 1024  # the app's MAX_CONTENT_LENGTH
 EXISTING = (1, 2)  # ids created before the hostile requests start
 

@@ -22,6 +22,8 @@ from flask.testing import FlaskClient
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.budget import examples
+
 STYLES = (styles_functions, styles_view, styles_methodview, styles_blueprint)
 
 # Bodies a client might send: valid and invalid JSON values, and raw bytes.
@@ -59,7 +61,7 @@ def answer(
     return response.status_code, response.get_json(silent=True)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(body=bodies, content_type=content_types)
 def test_every_body_gets_a_clear_answer_from_every_style(
     body: bytes, content_type: str | None
@@ -90,7 +92,7 @@ def test_a_body_over_the_limit_is_refused_and_changes_nothing(
     assert client.get("/notes").json == {"notes": []}
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(note_id=st.integers(min_value=0, max_value=10**30))
 def test_an_unknown_note_is_a_json_404(note_id: int) -> None:
     for style in STYLES:
