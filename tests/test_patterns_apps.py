@@ -70,7 +70,8 @@ def test_todo_refuses_a_body_over_the_limit() -> None:
 @settings(max_examples=examples(100), deadline=None)
 @given(task_id=st.integers(min_value=0, max_value=10**30))
 def test_todo_unknown_task_is_a_json_404(task_id: int) -> None:
-    response = running(todo.create_app()).get(f"/tasks/{task_id}")
+    client = running(todo.create_app())  # keeps the app alive (Flask 2.2)
+    response = client.get(f"/tasks/{task_id}")
     assert response.status_code == 404
     assert response.get_json()["detail"] == f"there is no task {task_id}"
 

@@ -96,7 +96,8 @@ def test_a_body_over_the_limit_is_refused_and_changes_nothing(
 @given(note_id=st.integers(min_value=0, max_value=10**30))
 def test_an_unknown_note_is_a_json_404(note_id: int) -> None:
     for style in STYLES:
+        client = client_for(style)  # keeps the app alive (Flask 2.2)
         for method in ("get", "delete"):
-            response = getattr(client_for(style), method)(f"/notes/{note_id}")
+            response = getattr(client, method)(f"/notes/{note_id}")
             assert response.status_code == 404
             assert response.get_json()["message"] == f"there is no note {note_id}"
