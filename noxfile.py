@@ -1,14 +1,19 @@
 """Sessions for everything the project runs: `nox` runs the default ones.
 
-Every session installs its tools bounded by requirements.txt (used as a pip
-constraints file where a session needs only part of it), so the versions live
-in one place.
+Most sessions run in the environment that the README's command installed
+(`python -m pip install -r requirements.txt`, which also installs this
+checkout, editable): no virtual environment per session and nothing installed
+twice. They run their tools with the Python that runs nox (`sys.executable`).
+Two kinds of session keep environments of their own, because isolation is
+their point: `matrix` (other Pythons and Flask versions) and `exercises` (a
+student's machine: Flask and pytest only).
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+import sys
 
 import nox
 
@@ -30,54 +35,59 @@ nox.options.sessions = [
     "tests",
 ]
 
-REQUIREMENTS = ("-r", "requirements.txt")
-CONSTRAINTS = ("-c", "requirements.txt")
+#: Run a tool of the README's environment: `*PYTHON, "pytest"` is `python -m pytest`.
+PYTHON = (sys.executable, "-m")
+#: Sessions that run in that environment rather than a virtualenv of their own.
+in_place = nox.session(venv_backend="none")
 #: Render the site to _build/html; any warning (a broken link too) fails it.
-BUILD_SITE = ("sphinx-build", "-W", "--keep-going", "-b", "html", ".", "_build/html")
+BUILD_SITE = (*PYTHON, "sphinx", "-W", "--keep-going", "-b", "html", ".", "_build/html")
 
 
-@nox.session
+def pinned(*names: str) -> list[str]:
+    """The requirements.txt lines of these packages: the versions live there."""
+    with open("requirements.txt", encoding="utf-8") as file:
+        lines = [line.split("#")[0].strip() for line in file]
+    wanted = [line for line in lines if line.split("~")[0].split("=")[0] in names]
+    assert len(wanted) == len(names), f"not all of {names} in requirements.txt"
+    return wanted
+
+
+@in_place
 def tests(session: nox.Session) -> None:
     """Run the conformance suite, every chapter and every docstring example."""
-    session.install(*REQUIREMENTS)
-    session.install(".")
     # The full counts of every property test, and each chapter in a process
     # of its own (tests/budget.py); plain `pytest` runs a quick sample.
-    session.run("pytest", *session.posargs, env={"VIEWLIB_FULL_RUNS": "1"})
+    session.run(*PYTHON, "pytest", *session.posargs, env={"VIEWLIB_FULL_RUNS": "1"})
 
 
-@nox.session
+@in_place
 def chapters_on_flask(session: nox.Session) -> None:
     """Run every chapter with Flask's own classes standing in for viewlib."""
-    session.install(*REQUIREMENTS)
     pages = ("chapters", "index.md", "glossary.md")
-    session.run("pytest", "--views=flask.views", *pages, *session.posargs)
+    session.run(*PYTHON, "pytest", "--views=flask.views", *pages, *session.posargs)
 
 
-@nox.session
+@in_place
 def lint(session: nox.Session) -> None:
     """Check style and formatting with ruff."""
-    session.install("ruff", *CONSTRAINTS)
-    session.run("ruff", "check", ".")
-    session.run("ruff", "format", "--check", ".")
+    session.run(*PYTHON, "ruff", "check", ".")
+    session.run(*PYTHON, "ruff", "format", "--check", ".")
 
 
-@nox.session
+@in_place
 def typing(session: nox.Session) -> None:
     """Type-check viewlib (strict) and the code around it."""
-    session.install(*REQUIREMENTS)
-    session.run("mypy", *session.posargs)
+    session.run(*PYTHON, "mypy", *session.posargs)
 
 
-@nox.session
+@in_place
 def docs(session: nox.Session) -> None:
     """Render the site to _build/html, failing on any warning."""
-    session.install(*REQUIREMENTS)
     session.run(*BUILD_SITE)
     session.log("Open _build/html/index.html in a browser.")
 
 
-@nox.session
+@in_place
 def browser(session: nox.Session) -> None:
     """Build the site and read every page in headless Chromium.
 
@@ -89,13 +99,12 @@ def browser(session: nox.Session) -> None:
         if os.environ.get("CI"):
             session.error(message)
         session.skip(message)
-    session.install(*REQUIREMENTS)
     session.run(*BUILD_SITE, "-q")
-    session.run("pytest", "tests/site_in_browser.py", *session.posargs)
+    session.run(*PYTHON, "pytest", "tests/site_in_browser.py", *session.posargs)
     session.log("Screenshots and figures: _build/screenshots/")
 
 
-@nox.session
+@in_place
 def mutation(session: nox.Session) -> None:
     """Mutation-test viewlib/views.py with mutmut (settings in pyproject.toml).
 
@@ -106,11 +115,11 @@ def mutation(session: nox.Session) -> None:
     listed mutant that no longer survives (its id may now name another one).
     Not in the default run: it takes a few minutes.
     """
-    session.install(*REQUIREMENTS)
     # Start clean: mutmut caches results in mutants/ between runs.
     shutil.rmtree("mutants", ignore_errors=True)
-    session.run("mutmut", "run", *session.posargs)
-    report = str(session.run("mutmut", "results", "--all", "true", silent=True))
+    session.run(*PYTHON, "mutmut", "run", *session.posargs)
+    results = (*PYTHON, "mutmut", "results", "--all", "true")
+    report = str(session.run(*results, silent=True))
     statuses = dict(
         line.strip().rsplit(": ", 1)
         for line in report.splitlines()
@@ -134,7 +143,7 @@ def mutation(session: nox.Session) -> None:
         )
 
 
-@nox.session
+@in_place
 def bench(session: nox.Session) -> None:
     """Time class-based views against functions and flask.views (chapter 13).
 
@@ -145,10 +154,7 @@ def bench(session: nox.Session) -> None:
     `pytest chapters/13-cost.md tests/test_bench_figures.py` names the ones
     that changed.
     """
-    # What the cases import: the bookshelf app needs waitress, the costly
-    # __init__ marshmallow, async views asgiref. viewlib comes from the checkout.
-    session.install("flask", "asgiref", "marshmallow", "waitress", *CONSTRAINTS)
-    session.run("python", "-m", "tests.bench", *session.posargs)
+    session.run(*PYTHON, "tests.bench", *session.posargs)
 
 
 #: The supported range: every Flask series with what it needs beside it
@@ -252,12 +258,12 @@ tests run on the versions in `requirements.txt` (Python 3.11+, Flask 3.1).
 """
 
 
-@nox.session
+@in_place
 def serve(session: nox.Session) -> None:
     """Serve the site at http://127.0.0.1:8000, rebuilding on every save."""
-    session.install(*REQUIREMENTS)
     session.run(
-        "sphinx-autobuild",
+        *PYTHON,
+        "sphinx_autobuild",
         *("--host", "127.0.0.1", "--port", "8000"),
         # Tool caches change on every test run; they are not part of the site.
         *("--re-ignore", r"(^|/)(\.nox|\.\w+_cache|_build)(/|$)"),
@@ -281,7 +287,7 @@ def exercises(session: nox.Session) -> None:
     import re
     from pathlib import Path
 
-    session.install("flask", "pytest", *CONSTRAINTS)
+    session.install(*pinned("flask", "pytest"))
     checks = Path("chapters/exercises")
     names = sorted(
         p.name for p in checks.iterdir() if (p / "test_exercise.py").is_file()
