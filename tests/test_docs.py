@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+from importlib.metadata import version
 from pathlib import Path
 
 import pytest
@@ -80,4 +81,8 @@ def test_chapter_runs_alone(chapter: Path) -> None:
     )
     assert result.returncode == 0, result.stdout[-3000:]
     summary = result.stdout.strip().splitlines()[-1]
-    assert re.fullmatch(r"\d+ passed in [\d.]+s", summary), summary
+    # Nothing is skipped, except on an older Flask the listings marked as
+    # needing a newer one (conftest.py's FLASK_VERSION).
+    newest = tuple(int(part) for part in version("flask").split(".")[:2]) >= (3, 1)
+    skipped = "" if newest else r"(, \d+ skipped)?"
+    assert re.fullmatch(rf"\d+ passed{skipped} in [\d.]+s", summary), summary
