@@ -54,12 +54,25 @@ def test_imports_only_stdlib_and_flask(path: Path) -> None:
 
 @pytest.mark.parametrize(
     "path",
-    sorted(p for p in PACKAGE.iterdir() if p.is_file() and p.suffix != ".pyc"),
+    sorted(
+        p
+        for p in PACKAGE.iterdir()
+        if p.is_file() and p.suffix != ".pyc" and p.name != "LICENSE"
+    ),
     ids=lambda p: p.name,
 )
 def test_every_file_names_its_licence(path: Path) -> None:
     first_line = path.read_text(encoding="utf-8").splitlines()[0]
     assert first_line == "# SPDX-License-Identifier: MIT"
+
+
+def test_the_folder_carries_the_full_licence_text() -> None:
+    """The MIT licence asks that its text travel with every copy of the code."""
+    carried = (PACKAGE / "LICENSE").read_text(encoding="utf-8")
+    assert carried.startswith("MIT License\n")
+    root_licence = PACKAGE.parent / "LICENSE"
+    if root_licence.is_file():  # in the repository, not in an installed copy
+        assert carried == root_licence.read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize(
