@@ -3,7 +3,7 @@
 
 Usage::
 
-    python chapters/exercises/grade.py SUBMISSIONS_DIR [--json FILE]
+    python chapters/exercises/grade.py SUBMISSIONS_DIR [--only NN-slug] [--json FILE]
 
 SUBMISSIONS_DIR holds one folder per student, and in it one folder per
 exercise, named like the exercise: ``SUBMISSIONS_DIR/ada/01-shout/exercise.py``.
@@ -108,11 +108,14 @@ def run_check(exercise: str, submission: Path, timeout: float) -> tuple[str, int
 
 
 def grade(
-    submissions: Path, timeout: float = TIMEOUT, jobs: int | None = None
+    submissions: Path,
+    only: list[str] | None = None,
+    timeout: float = TIMEOUT,
+    jobs: int | None = None,
 ) -> list[Result]:
-    """Run every check on every student's submission, several at a time."""
+    """Run the checks (all, or those named in *only*) on every student's files."""
     students = sorted(p.name for p in submissions.iterdir() if p.is_dir())
-    pairs = [(s, e) for s in students for e in exercises()]
+    pairs = [(s, e) for s in students for e in only or exercises()]
 
     def one(pair: tuple[str, str]) -> Result:
         student, exercise = pair
@@ -147,12 +150,15 @@ def table(results: list[Result]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("submissions", type=Path, help="one folder per student")
+    parser.add_argument(
+        "--only", action="append", choices=exercises(), help="grade this exercise"
+    )
     parser.add_argument("--json", type=Path, help="also write the results here")
     parser.add_argument("--timeout", type=float, default=TIMEOUT, help="seconds")
     args = parser.parse_args(argv)
     if not args.submissions.is_dir():
         parser.error(f"{args.submissions} is not a folder")
-    results = grade(args.submissions, timeout=args.timeout)
+    results = grade(args.submissions, args.only, timeout=args.timeout)
     print(table(results))
     if args.json:
         args.json.write_text(json.dumps([asdict(r) for r in results], indent=1))
