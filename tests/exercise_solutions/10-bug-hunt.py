@@ -1,0 +1,184 @@
+# SPDX-License-Identifier: MIT
+"""Reference solution of exercise 10 (chapters/exercises/10-bug-hunt)."""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+import secrets
+import threading
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+from flask import Flask, current_app, request
+from flask.typing import ResponseReturnValue
+from werkzeug.exceptions import (
+    BadRequest,
+    HTTPException,
+    Unauthorized,
+    UnsupportedMediaType,
+)
+
+from viewlib import MethodView, View
+
+USERNAME = re.compile(r"[a-z]{1,20}")
+ITEM = re.compile(r"[a-z ]{1,40}")
+MAX_ITEMS = 10
+LOADS = 0  # how many times load_directory() ran
+REPORTS = 0  # how many times build_report() ran
+
+
+def load_directory() -> dict[str, str]:
+    """Stand-in for loading the staff directory, which is slow; counts its calls."""
+    global LOADS
+    LOADS += 1
+    return {"ada": "Ada Lovelace", "bob": "Bob Kahn", "grace": "Grace Hopper"}
+
+
+def find_member(directory: dict[str, str], user: str) -> str:
+    """Stand-in for a slow lookup in the directory: the member's full name."""
+    return directory.get(user, "(not in the directory)")
+
+
+def build_report() -> dict[str, Any]:
+    """Stand-in for an expensive report; counts its calls."""
+    global REPORTS
+    REPORTS += 1
+    return {"report": "quarterly numbers", "total": 1234}
+
+
+class Profile(View):
+    """GET /profile?user=ada: who that is. One instance loads the directory once."""
+
+    init_every_request = False
+
+    def __init__(self) -> None:
+        self.directory = load_directory()
+
+    def dispatch_request(self) -> ResponseReturnValue:
+        user = request.args.get("user", "")
+        if not USERNAME.fullmatch(user):
+            raise BadRequest("user must be 1 to 20 lowercase letters")
+        # A local variable: this request's own, whatever other requests do.
+        name = find_member(self.directory, user)
+        return {"user": user, "name": name}
+
+
+class CartItems:
+    """The team's cart; the lock makes each change whole under a threaded server."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._items: list[str] = []
+
+    def all(self) -> list[str]:
+        with self._lock:
+            return list(self._items)
+
+    def add(self, item: str) -> list[str]:
+        with self._lock:
+            if len(self._items) >= MAX_ITEMS:
+                raise BadRequest(f"the cart holds at most {MAX_ITEMS} items")
+            self._items.append(item)
+            return list(self._items)
+
+    def replace(self, items: list[str]) -> list[str]:
+        with self._lock:
+            self._items[:] = items
+            return list(self._items)
+
+
+def read_json() -> Any:
+    if not request.is_json:
+        raise UnsupportedMediaType("send JSON, with Content-Type: application/json")
+    return request.get_json(silent=True)
+
+
+def check_item(value: Any) -> str:
+    if not isinstance(value, str) or not ITEM.fullmatch(value):
+        raise BadRequest("an item is 1 to 40 lowercase letters and spaces")
+    return value
+
+
+class Cart(MethodView):
+    def __init__(self, items: CartItems) -> None:
+        self.items = items
+
+    def get(self) -> ResponseReturnValue:
+        return {"items": self.items.all(), "limits": self._limits()}
+
+    def post(self) -> ResponseReturnValue:
+        data = read_json()
+        if not isinstance(data, dict) or set(data) != {"item"}:
+            raise BadRequest('send {"item": "..."}')
+        return {"items": self.items.add(check_item(data["item"]))}, 201
+
+    def put(self) -> ResponseReturnValue:
+        data = read_json()
+        if not isinstance(data, dict) or set(data) != {"items"}:
+            raise BadRequest('send {"items": [...]}')
+        items = data["items"]
+        if not isinstance(items, list) or len(items) > MAX_ITEMS:
+            raise BadRequest(f"items must be a list of at most {MAX_ITEMS} items")
+        # One step, under the store's lock: no other request slips in between.
+        return {"items": self.items.replace([check_item(item) for item in items])}
+
+    # A helper's name is not an HTTP method's, so MethodView routes no request
+    # to it. (The helper that emptied the cart is gone: replace does it.)
+    def _limits(self) -> dict[str, int]:
+        return {"max_items": MAX_ITEMS}
+
+
+_cache: dict[str, Any] = {}  # a toy cache, shared by every request
+
+
+def cached(
+    view: Callable[..., ResponseReturnValue],
+) -> Callable[..., ResponseReturnValue]:
+    @functools.wraps(view)
+    def wrapper(**kwargs: Any) -> ResponseReturnValue:
+        if request.path not in _cache:
+            _cache[request.path] = view(**kwargs)
+        return _cache[request.path]  # type: ignore[no-any-return]
+
+    return wrapper
+
+
+def require_key(
+    view: Callable[..., ResponseReturnValue],
+) -> Callable[..., ResponseReturnValue]:
+    @functools.wraps(view)
+    def wrapper(**kwargs: Any) -> ResponseReturnValue:
+        given = request.headers.get("X-Key", "").encode()
+        if not secrets.compare_digest(given, current_app.config["REPORT_KEY"].encode()):
+            raise Unauthorized("a valid X-Key header is required")
+        return view(**kwargs)
+
+    return wrapper
+
+
+class Report(View):
+    # The last decorator is the outermost: the key is checked before the cache.
+    decorators: ClassVar[list[Callable[..., Any]]] = [cached, require_key]
+
+    def dispatch_request(self) -> ResponseReturnValue:
+        return build_report()
+
+
+def json_error(error: HTTPException) -> ResponseReturnValue:
+    return {"error": error.description}, error.code or 500
+
+
+def create_app() -> Flask:
+    app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = 4096  # bytes
+    app.config["REPORT_KEY"] = os.environ.get("REPORT_KEY") or secrets.token_hex()
+    app.register_error_handler(HTTPException, json_error)
+    app.add_url_rule("/profile", view_func=Profile.as_view("profile"))
+    app.add_url_rule("/cart", view_func=Cart.as_view("cart", CartItems()))
+    app.add_url_rule("/report", view_func=Report.as_view("report"))
+    return app
+
+
+app = create_app()
