@@ -8,6 +8,7 @@ templates; the check points the app at them.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from typing import Any, ClassVar, TypedDict
 
@@ -93,7 +94,11 @@ class BookDetail(DetailView):
 
 
 def error_as_json(error: HTTPException) -> ResponseReturnValue:
-    return {"error": error.description}, error.code or 500
+    """Every HTTP error as JSON; its status and headers (a 405's Allow) stay."""
+    response = error.get_response()
+    response.set_data(json.dumps({"error": error.description}))
+    response.mimetype = "application/json"
+    return response
 
 
 def create_app(books: Sequence[Book] = BOOKS) -> Flask:

@@ -49,6 +49,7 @@ the pages with ``flask --app chapters/exercises/07-catalogue/exercise.py run``
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from typing import Any, ClassVar, TypedDict
 
@@ -118,8 +119,11 @@ class BookDetail(DetailView):
 
 
 def error_as_json(error: HTTPException) -> ResponseReturnValue:
-    """Every HTTP error, raised anywhere, reaches the client as JSON."""
-    return {"error": error.description}, error.code or 500
+    """Every HTTP error as JSON; its status and headers (a 405's Allow) stay."""
+    response = error.get_response()
+    response.set_data(json.dumps({"error": error.description}))
+    response.mimetype = "application/json"
+    return response
 
 
 def create_app(books: Sequence[Book] = BOOKS) -> Flask:

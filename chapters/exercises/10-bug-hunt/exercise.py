@@ -29,6 +29,7 @@ are; the check makes sure they stay. Check your work with
 from __future__ import annotations
 
 import functools
+import json
 import os
 import re
 import secrets
@@ -195,7 +196,11 @@ class Report(View):
 
 
 def json_error(error: HTTPException) -> ResponseReturnValue:
-    return {"error": error.description}, error.code or 500
+    """Every HTTP error as JSON; its status and headers (a 405's Allow) stay."""
+    response = error.get_response()
+    response.set_data(json.dumps({"error": error.description}))
+    response.mimetype = "application/json"
+    return response
 
 
 def create_app() -> Flask:
