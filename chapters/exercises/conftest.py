@@ -12,6 +12,9 @@ Each folder here is one exercise: ``exercise.py`` is the student's file, and
 - The ``exercise`` fixture gives each test the module ``exercise.py`` from the
   check's own folder, imported afresh for every test, so data kept at module
   level starts empty each time.
+- In a kit (``viewlib/`` handed out next to ``chapters/exercises/``), a
+  plain ``pytest`` finds viewlib too: the folder that holds it goes on the
+  import path if Python does not find viewlib already.
 - The environment variable ``EXERCISE_MODULE_PATH`` points the fixture at
   another file, for one check at a time; ``nox -s exercises`` uses it to run
   each check on its reference solution::
@@ -34,6 +37,16 @@ import pytest
 EXERCISES = Path(__file__).resolve().parent
 #: The environment variable that replaces each check's ``exercise.py``.
 MODULE_PATH_VARIABLE = "EXERCISE_MODULE_PATH"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Make the nearest viewlib/ above this folder importable, if none is."""
+    if importlib.util.find_spec("viewlib") is not None:
+        return
+    for folder in EXERCISES.parents:
+        if (folder / "viewlib" / "__init__.py").is_file():
+            sys.path.insert(0, str(folder))
+            return
 
 
 def asked_for(config: pytest.Config) -> list[Path]:
@@ -82,12 +95,15 @@ def load_exercise(path: Path) -> ModuleType:
     try:
         spec.loader.exec_module(module)
     except Exception as error:
-        pytest.fail(
-            f"{path.name} fails while Python imports it: "
-            f"{type(error).__name__}: {error} (run `python {path}` to see where)",
-            pytrace=False,
-        )
-    return module
+        problem = f"{type(error).__name__}: {error}"
+    else:
+        return module
+    # Outside the except block, so that pytest shows this message alone.
+    pytest.fail(
+        f"{path.name} fails while Python imports it: {problem} "
+        f"(run `python {path}` to see where)",
+        pytrace=False,
+    )
 
 
 @pytest.fixture

@@ -16,7 +16,8 @@ Write the view ``Shout`` and register it, so that the app answers:
 
 Register it with ``as_view`` at ``/shout/<name>``, under the endpoint
 ``shout``. Check your work with ``pytest chapters/exercises/01-shout``, and
-run it for real with ``flask --app chapters/exercises/01-shout/exercise.py run``.
+run it for real with
+``python -m flask --app chapters/exercises/01-shout/exercise.py run``.
 """
 
 from __future__ import annotations
