@@ -176,26 +176,68 @@ CONFORMANCE = (
 )
 
 
+#: Tools of requirements.txt that a Flask series cannot have: the listings
+#: that use them say so and are skipped there (flask-smorest 0.47 needs 3.0.2).
+LEFT_OUT = {"2.2": ("flask-smorest",), "2.3": ("flask-smorest",)}
+#: The first Python that requirements.txt installs on (sybil, Sphinx, and the
+#: tests' tomllib): from it on, a cell also runs the pages and other tests.
+PAGES_PYTHON = (3, 11)
+
+
+def requirements_except(*names: str) -> list[str]:
+    """requirements.txt's package lines, without these packages (nor `-e .`)."""
+    import re
+
+    with open("requirements.txt", encoding="utf-8") as file:
+        lines = [line.split("#")[0].strip() for line in file]
+    packages = [line for line in lines if line and not line.startswith("-")]
+    return [line for line in packages if re.split(r"[<>=!~ ]", line)[0] not in names]
+
+
 @nox.session(python=MATRIX_PYTHONS)
 @nox.parametrize("flask", list(FLASK_SERIES))
 def matrix(session: nox.Session, flask: str) -> None:
-    """The conformance suite and viewlib's docstrings on one Python x Flask cell.
+    """Test one Python x Flask cell of the supported range.
 
-    Tools are left unpinned here, so pip picks the newest that supports the
-    cell's Python. The root conftest (sybil, Python 3.11+) is left out.
+    Every cell runs the conformance suite and viewlib's docstrings (tools
+    unpinned: pip picks the newest that supports the cell's Python; the root
+    conftest, which needs sybil, is left out), then each exercise's check on
+    its reference solution (Flask and pytest, as a student has). From Python
+    3.11 a cell also installs requirements.txt's tools, without its Flask pin
+    and LEFT_OUT's, and runs the rest of plain `pytest`: the chapters, the
+    other pages and every other test (the bookshelf's too), in their quick
+    sample (tests/budget.py). Each run writes a JUnit report to
+    _build/matrix/<cell>/ for matrix_report; posargs go to every run.
     A missing interpreter skips the cell on your machine and fails it in CI.
     """
+    from pathlib import Path
+
+    reports = Path("_build/matrix", session.name.replace("'", ""))
+    shutil.rmtree(reports, ignore_errors=True)
+    pytest = ("pytest", "-p", "no:cacheprovider", *session.posargs)
     session.install(*FLASK_SERIES[flask], "asgiref", "pytest", "hypothesis")
     session.install("--no-deps", ".")
-    report = f"_build/matrix/{session.name}.xml".replace("'", "")
     doctest_flags = "doctest_optionflags=ELLIPSIS NORMALIZE_WHITESPACE"
     session.run(
-        *("pytest", "--confcutdir=tests", "-p", "no:cacheprovider"),
-        *("--doctest-modules", "-o", doctest_flags, f"--junitxml={report}"),
-        *CONFORMANCE,
-        "viewlib",
-        *session.posargs,
+        *(*pytest, "--confcutdir=tests", f"--junitxml={reports}/conformance.xml"),
+        *("--doctest-modules", "-o", doctest_flags, *CONFORMANCE, "viewlib"),
     )
+    # One run per exercise: the exercises' conftest takes one solution at a time.
+    checks = Path("chapters/exercises")
+    for check in sorted(checks.glob("*/test_exercise.py")):
+        name = check.parent.name
+        session.run(
+            *(*pytest, f"--confcutdir={checks}", str(check.parent)),
+            f"--junitxml={reports}/exercise-{name}.xml",
+            env={"EXERCISE_MODULE_PATH": f"tests/exercise_solutions/{name}.py"},
+        )
+    if tuple(int(part) for part in str(session.python).split(".")) < PAGES_PYTHON:
+        return
+    tools = requirements_except("flask", *LEFT_OUT.get(flask, ()))
+    session.install(*FLASK_SERIES[flask], *tools)
+    # The default testpaths with the root conftest, minus what ran above.
+    done = [f"--ignore={path}" for path in (*CONFORMANCE, "viewlib")]
+    session.run(*pytest, *done, f"--junitxml={reports}/pages.xml")
 
 
 @nox.session(python=False)
@@ -203,37 +245,60 @@ def matrix_report(session: nox.Session) -> None:
     """Write versions.md, the site's table of the matrix run, from its reports.
 
     Run it after the whole matrix: `python -m nox -s matrix matrix_report`.
+    A cell's figures add up its reports (its runs test different things).
     """
     import datetime
+    import re
     import xml.etree.ElementTree as ET
     from pathlib import Path
 
-    cells = {}
-    for report in sorted(Path("_build/matrix").glob("matrix-*.xml")):
-        suite = ET.parse(report).getroot().find("testsuite")
-        assert suite is not None
-        total, skipped = int(suite.get("tests", 0)), int(suite.get("skipped", 0))
-        failed = int(suite.get("failures", 0)) + int(suite.get("errors", 0))
-        cells[report.stem] = (total - skipped - failed, skipped, failed)
+    cells: dict[tuple[str, str], tuple[int, int, int]] = {}
+    skips: dict[str, set[tuple[str, str]]] = {}  # reason: cells it skips in
+    for folder in sorted(Path("_build/matrix").glob("matrix-*")):
+        match = re.fullmatch(r"matrix-([\d.]+)\(flask=([\d.]+)\)", folder.name)
+        if not (match and folder.is_dir()):
+            continue
+        cell = (match[1], match[2])
+        passed = skipped = failed = 0
+        for report in folder.glob("*.xml"):
+            for suite in ET.parse(report).getroot().iter("testsuite"):
+                skip, total = int(suite.get("skipped", 0)), int(suite.get("tests", 0))
+                fail = int(suite.get("failures", 0)) + int(suite.get("errors", 0))
+                passed, skipped = passed + total - skip - fail, skipped + skip
+                failed += fail
+                for case in suite.iter("skipped"):
+                    skips.setdefault(case.get("message", "no reason"), set()).add(cell)
+        cells[cell] = (passed, skipped, failed)
     rows = []
     for python in MATRIX_PYTHONS:
         row = [f"Python {python}"]
         for flask in FLASK_SERIES:
-            cell = cells.get(f"matrix-{python}(flask={flask})")
+            counts = cells.get((python, flask))
             row.append(
                 "not run"
-                if cell is None
-                else "{} passed, {} skipped, {} failed".format(*cell)
+                if counts is None
+                else "{} passed, {} skipped, {} failed".format(*counts)
             )
         rows.append("| " + " | ".join(row) + " |")
+    reasons = []
+    for reason, where in sorted(skips.items()):
+        flasks = ", ".join(f for f in FLASK_SERIES if any(c[1] == f for c in where))
+        pythons = ", ".join(p for p in MATRIX_PYTHONS if any(c[0] == p for c in where))
+        reasons.append(f"- {reason} (Flask {flasks}; Python {pythons})")
+    left_out = "; ".join(
+        f"{', '.join(tools)} on Flask {flask}" for flask, tools in LEFT_OUT.items()
+    )
     header = "| | " + " | ".join(f"Flask {f}" for f in FLASK_SERIES) + " |"
     today = datetime.date.today().isoformat()
     Path("versions.md").write_text(
         VERSIONS_PAGE.format(
             date=today,
+            first=".".join(map(str, PAGES_PYTHON)),
+            left_out=left_out,
             header=header,
             rule="|---" * (len(FLASK_SERIES) + 1) + "|",
             rows="\n".join(rows),
+            reasons="\n".join(reasons) or "None.",
         ),
         encoding="utf-8",
     )
@@ -247,14 +312,20 @@ VERSIONS_PAGE = """\
 
 viewlib supports Python 3.9 to 3.13 with Flask 2.2 to 3.1. Flask 2.2 and 2.3
 need `werkzeug<3`. The table is the last full run of the version matrix
-({date}): on each cell, the conformance suite (run on viewlib and on
-`flask.views`) and viewlib's docstring examples. The skipped tests need Flask
-3.1's `PROVIDE_AUTOMATIC_OPTIONS` setting. The chapters and the rest of the
-tests run on the versions in `requirements.txt` (Python 3.11+, Flask 3.1).
+({date}). On every cell it runs the conformance suite (on viewlib and on
+`flask.views`), viewlib's docstring examples, and each exercise's check on
+its reference solution. From Python {first}, where `requirements.txt`
+installs, a cell also runs the chapters, the other pages and every other
+test (the bookshelf's included; property-based tests in their quick sample),
+with the tools of `requirements.txt` but not its Flask pin, nor {left_out}.
 
 {header}
 {rule}
 {rows}
+
+Tests skipped, with the reason each gives (and the cells where it does):
+
+{reasons}
 """
 
 
