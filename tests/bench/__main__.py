@@ -5,9 +5,11 @@ case once, in a shuffled order, so that a slow moment of the machine (another
 program, a frequency change) lands on a few samples of every case instead of
 on all the samples of one. Each sample is ``timeit`` running the case's
 statement enough times to take ``--target-ms`` (the garbage collector is off
-while it runs, as ``timeit`` does). A case's figure is the median of its
-samples; its spread is the interquartile range (IQR: the middle half of the
-samples).
+while it runs, as ``timeit`` does). Short samples and many rounds: on a
+shared machine a burst of other work then spoils a few samples, which the
+median ignores, instead of stretching many. A case's figure is the median of
+its samples; its spread is the interquartile range (IQR: the middle half of
+the samples).
 
 A ratio of two cases (viewlib/flask, class/function, shared/per-request) is
 taken round by round, from samples timed moments apart, and summarised the
@@ -161,9 +163,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
         prog="python -m tests.bench", description=__doc__.split("\n")[0]
     )
-    parser.add_argument("--rounds", type=int, default=41, help="default: 41")
+    parser.add_argument("--rounds", type=int, default=301, help="default: 301")
     parser.add_argument(
-        "--target-ms", type=float, default=8.0, help="one sample's length (default: 8)"
+        "--target-ms", type=float, default=1.0, help="one sample's length (default: 1)"
     )
     parser.add_argument("--seed", type=int, default=11, help="shuffling (default: 11)")
     parser.add_argument("--json", type=Path, default=report.JSON_FILE)
