@@ -350,15 +350,16 @@ def exercises(session: nox.Session) -> None:
     check on three "students": the starter exercise.py as shipped (the check
     must fail), the reference solution tests/exercise_solutions/NN-slug.py
     (it must pass), and that solution with its `from viewlib import` lines
-    rewritten to `flask.views` (it must pass too). Only Flask and pytest are
-    installed, as for a student.
+    rewritten to `flask.views` (it must pass too). Only what a student
+    installs is installed: Flask with its async extra (asgiref, which the
+    async exercises need) and pytest.
     """
     import ast
     import json
     import re
     from pathlib import Path
 
-    session.install(*pinned("flask", "pytest"))
+    session.install(*pinned("flask", "asgiref", "pytest"))
     checks = Path("chapters/exercises")
     names = sorted(
         p.name for p in checks.iterdir() if (p / "test_exercise.py").is_file()
