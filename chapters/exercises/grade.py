@@ -151,10 +151,22 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("submissions", type=Path, help="one folder per student")
     parser.add_argument(
-        "--only", action="append", choices=exercises(), help="grade this exercise"
+        "--only",
+        action="append",
+        choices=exercises(),
+        metavar="EXERCISE",
+        help="grade only this exercise, such as 01-shout (repeat for more)",
     )
-    parser.add_argument("--json", type=Path, help="also write the results here")
-    parser.add_argument("--timeout", type=float, default=TIMEOUT, help="seconds")
+    parser.add_argument(
+        "--json", type=Path, metavar="FILE", help="also write the results here"
+    )
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=TIMEOUT,
+        metavar="SECONDS",
+        help=f"time limit of one check on one file (default {TIMEOUT})",
+    )
     args = parser.parse_args(argv)
     if not args.submissions.is_dir():
         parser.error(f"{args.submissions} is not a folder")
