@@ -90,3 +90,14 @@ def test_the_checks_run_only_when_asked_for() -> None:
     solution = str(SOLUTIONS / "01-shout.py")
     summary = run_pytest("chapters/exercises/01-shout", EXERCISE_MODULE_PATH=solution)
     assert summary.startswith("5 passed"), summary
+
+
+def test_the_instructors_page_lists_every_exercise() -> None:
+    page = (ROOT / "instructors.md").read_text(encoding="utf-8")
+    rows = [line for line in page.splitlines() if line.startswith("| `")]
+    listed = {row.split("`")[1] for row in rows}
+    folders = {p.parent.name for p in EXERCISES.glob("*/test_exercise.py")}
+    assert listed == folders, (
+        f"instructors.md's table of exercises lacks {sorted(folders - listed)} "
+        f"and names {sorted(listed - folders)}, which have no folder"
+    )
