@@ -21,7 +21,10 @@ from tests.prose import count_words
 
 ROOT = Path(__file__).parent.parent
 CHAPTERS = sorted((ROOT / "chapters").glob("*.md"))
-PAGES = [ROOT / "index.md", ROOT / "api.md", ROOT / "glossary.md", *CHAPTERS]
+PAGES = [
+    *(ROOT / name for name in ("index.md", "api.md", "glossary.md", "instructors.md")),
+    *CHAPTERS,
+]
 #: Fence languages that are shown but not run: shell commands for the reader.
 SHOWN_NOT_RUN = {"console"}
 MIN_EXAMPLES_PER_CHAPTER = 8
