@@ -1,0 +1,294 @@
+# SPDX-License-Identifier: MIT
+"""Fetch the in-browser Python runtime into ``.live-cache/`` (git-ignored).
+
+    python _ext/live/fetch.py             # fail loudly if anything is missing
+    python _ext/live/fetch.py --optional  # say why and exit 0 (the docs build)
+
+What it gets, and how each piece is checked:
+
+- Pyodide, the pinned npm tarball (``npm pack``, or the registry's tarball URL
+  when npm is not installed), verified against the sha512 integrity value
+  pinned below before anything is unpacked;
+- pure-Python wheels of the libraries the pages import (Flask and its
+  dependencies, the extensions the chapters show, pytest for the exercises),
+  resolved by pip for Pyodide's Python within the bounds of requirements.txt.
+  MarkupSafe and PyYAML publish compiled wheels only; their source builds
+  fall back to pure Python when there is no C compiler, so they are built
+  with ``CC=/bin/false``.
+
+``manifest.json`` lists every file with its sha256; the Sphinx extension
+(``_ext/live/__init__.py``) checks those hashes again when it copies the files
+into the built site. A complete cache is reused as long as the pins and
+requirements.txt are unchanged, so a rebuild needs no network.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import hashlib
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+import urllib.request
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+CACHE = ROOT / ".live-cache"
+
+PYODIDE_VERSION = "314.0.7"
+#: ``npm view pyodide@314.0.7 dist.integrity``: the tarball must match it.
+PYODIDE_INTEGRITY = (
+    "sha512-0YvXxEhfEdpLfb/XkM2BFAeMROq0iMUX2bzzH9pOttyMcWkwq+HbE5uyuGD82LN7y2q+"
+    "SNvi/6V5JEsOlD2R1A=="
+)
+PYODIDE_TARBALL = f"https://registry.npmjs.org/pyodide/-/pyodide-{PYODIDE_VERSION}.tgz"
+#: The runtime proper; the package's consoles, maps and type files stay out.
+PYODIDE_FILES = (
+    "pyodide.mjs",
+    "pyodide.asm.mjs",
+    "pyodide.asm.wasm",
+    "python_stdlib.zip",
+    "pyodide-lock.json",
+)
+#: Pyodide's Python, for which pip picks the wheels.
+PYTHON_VERSION = "3.14"
+#: What the pages import (their dependencies follow), bounded by requirements.txt.
+LIBRARIES = (
+    "flask",
+    "asgiref",
+    "flask-cors",
+    "flask-login",
+    "flask-smorest",
+    "apispec",
+    "marshmallow",
+    "apispec-webframeworks",
+    # bookshelf.py (chapter 12) imports it; serving with it runs locally only.
+    "waitress",
+)
+#: For the exercises' checks, in test-wheels/: loaded only by pages that use it.
+TEST_LIBRARIES = ("pytest",)
+#: Published as compiled wheels only: built here from source, without a compiler.
+BUILT_PURE = ("markupsafe", "pyyaml")
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def inputs() -> dict[str, object]:
+    """What the cache depends on: a change to any of it means fetching again."""
+    requirements = (ROOT / "requirements.txt").read_bytes()
+    return {
+        "pyodide": PYODIDE_VERSION,
+        "integrity": PYODIDE_INTEGRITY,
+        "python": PYTHON_VERSION,
+        "libraries": [*LIBRARIES, *TEST_LIBRARIES],
+        "requirements.txt": hashlib.sha256(requirements).hexdigest(),
+    }
+
+
+def cache_is_complete(cache: Path = CACHE) -> bool:
+    try:
+        manifest = json.loads((cache / "manifest.json").read_text())
+    except (OSError, ValueError):
+        return False
+    if manifest.get("inputs") != inputs():
+        return False
+    files = manifest.get("files", {})
+    return bool(files) and all(
+        (cache / name).is_file() and sha256(cache / name) == digest
+        for name, digest in files.items()
+    )
+
+
+def pyodide_tarball(work: Path) -> bytes:
+    """The pinned tarball, refused unless it matches the pinned integrity hash."""
+    npm = shutil.which("npm")
+    if npm:
+        subprocess.run(
+            [
+                npm,
+                "pack",
+                "--loglevel=error",
+                f"pyodide@{PYODIDE_VERSION}",
+                "--pack-destination",
+                work,
+            ],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        data = (work / f"pyodide-{PYODIDE_VERSION}.tgz").read_bytes()
+    else:
+        with urllib.request.urlopen(PYODIDE_TARBALL, timeout=120) as response:
+            data = response.read()
+    algorithm, expected = PYODIDE_INTEGRITY.split("-", 1)
+    actual = base64.b64encode(hashlib.new(algorithm, data).digest()).decode()
+    if actual != expected:
+        raise SystemExit(f"pyodide tarball: {algorithm} {actual} is not the pinned one")
+    return data
+
+
+def unpack_pyodide(data: bytes, into: Path) -> None:
+    into.mkdir(parents=True)
+    with tarfile.open(fileobj=io.BytesIO(data)) as tar:
+        for name in PYODIDE_FILES:
+            member = tar.extractfile(f"package/{name}")
+            if member is None:
+                raise SystemExit(f"pyodide tarball: no package/{name}")
+            (into / name).write_bytes(member.read())
+
+
+def pip(*args: str | Path, env: dict[str, str] | None = None) -> None:
+    command = [sys.executable, "-m", "pip", "--disable-pip-version-check"]
+    subprocess.run([*command, *map(str, args)], check=True, env=env)
+
+
+def retag_pure(wheel: Path) -> Path:
+    """Tag a wheel with no compiled file in it ``py3-none-any``.
+
+    A package that declares an optional C extension (PyYAML) gets a platform
+    tag even when the extension was not built, which would keep pip from
+    choosing it for Pyodide. What is in the wheel decides: only Python files.
+    """
+    name, version = wheel.name.split("-")[:2]
+    pure = wheel.with_name(f"{name}-{version}-py3-none-any.whl")
+    if wheel == pure:
+        return wheel
+    with zipfile.ZipFile(wheel) as source, zipfile.ZipFile(pure, "w") as target:
+        compiled = [n for n in source.namelist() if n.endswith((".so", ".pyd"))]
+        if compiled:
+            raise SystemExit(f"{wheel.name} is not pure Python: {compiled}")
+        files = {item.filename: source.read(item) for item in source.infolist()}
+        wheel_file = next(n for n in files if n.endswith(".dist-info/WHEEL"))
+        record = wheel_file.removesuffix("WHEEL") + "RECORD"
+        text = files[wheel_file].decode()
+        text = text.replace("Root-Is-Purelib: false", "Root-Is-Purelib: true")
+        lines = [line for line in text.splitlines() if not line.startswith("Tag:")]
+        files[wheel_file] = ("\n".join([*lines, "Tag: py3-none-any", ""])).encode()
+        digest = base64.urlsafe_b64encode(hashlib.sha256(files[wheel_file]).digest())
+        size = len(files[wheel_file])
+        entry = f"{wheel_file},sha256={digest.decode().rstrip('=')},{size}"
+        files[record] = "\n".join(
+            entry if line.startswith(wheel_file + ",") else line
+            for line in files[record].decode().splitlines()
+        ).encode()
+        for filename, content in files.items():
+            target.writestr(filename, content, zipfile.ZIP_DEFLATED)
+    wheel.unlink()
+    return pure
+
+
+def download_wheels(wheels: Path, test_wheels: Path) -> None:
+    # requirements.txt's version bounds, without its `-e .` (not a constraint).
+    lines = (ROOT / "requirements.txt").read_text().splitlines()
+    bounds = wheels.parent / "constraints.txt"
+    bounds.write_text("\n".join(x for x in lines if not x.startswith("-")) + "\n")
+    constraints = ("-c", bounds)
+    # Any C compiler call fails, so the builds fall back to pure Python.
+    no_compiler = {**os.environ, "CC": "/bin/false", "CXX": "/bin/false"}
+    for name in BUILT_PURE:
+        pip(
+            "wheel",
+            "-q",
+            "--no-deps",
+            "--no-binary",
+            name,
+            *constraints,
+            name,
+            "-w",
+            wheels,
+            env=no_compiler,
+        )
+    for wheel in wheels.glob("*.whl"):
+        retag_pure(wheel)
+    pure = (
+        "--only-binary=:all:",
+        "--platform",
+        "any",
+        "--implementation",
+        "py",
+        "--abi",
+        "none",
+        "--python-version",
+        PYTHON_VERSION,
+    )
+    pip(
+        "download",
+        "-q",
+        *pure,
+        "--find-links",
+        wheels,
+        *constraints,
+        *LIBRARIES,
+        "-d",
+        wheels,
+    )
+    pip(
+        "download",
+        "-q",
+        *pure,
+        "--find-links",
+        wheels,
+        *constraints,
+        *TEST_LIBRARIES,
+        "-d",
+        test_wheels,
+    )
+    for wheel in test_wheels.glob("*.whl"):
+        if (wheels / wheel.name).exists():  # already installed with the others
+            wheel.unlink()
+
+
+def fetch(cache: Path = CACHE) -> None:
+    """Fill a fresh folder and swap it in: a failed fetch keeps the old cache."""
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=cache.parent, prefix=".live-fetch-") as tmp:
+        work = Path(tmp)
+        fresh = work / "cache"
+        unpack_pyodide(pyodide_tarball(work), fresh / "pyodide")
+        download_wheels(fresh / "wheels", fresh / "test-wheels")
+        (fresh / "constraints.txt").unlink()
+        files = {
+            path.relative_to(fresh).as_posix(): sha256(path)
+            for path in sorted(fresh.rglob("*"))
+            if path.is_file()
+        }
+        manifest = {"inputs": inputs(), "files": files}
+        (fresh / "manifest.json").write_text(json.dumps(manifest, indent=1) + "\n")
+        shutil.rmtree(cache, ignore_errors=True)
+        fresh.rename(cache)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--optional",
+        action="store_true",
+        help="on failure (offline, say) explain and exit 0: Run says it is unavailable",
+    )
+    optional = parser.parse_args().optional
+    if cache_is_complete():
+        print(f"live: {CACHE.name}/ is complete (Pyodide {PYODIDE_VERSION})")
+        return 0
+    try:
+        fetch()
+    except (OSError, subprocess.CalledProcessError, SystemExit) as error:
+        if not optional:
+            raise
+        print(f"live: could not fetch the runtime ({error}); Run will be unavailable")
+        return 0
+    files = json.loads((CACHE / "manifest.json").read_text())["files"]
+    size = sum((CACHE / name).stat().st_size for name in files)
+    print(f"live: fetched {len(files)} files ({size / 1e6:.1f} MB) into {CACHE.name}/")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
