@@ -19,6 +19,8 @@ extensions = [
     "sphinx_design",
     # Writes generated/clauses.md, the specification traceability page.
     "_ext.clauses",
+    # Run controls on the examples, run in the browser (_ext/live/__init__.py).
+    "_ext.live",
 ]
 
 # The source directory is the repository root: keep everything that is not a
@@ -39,6 +41,7 @@ exclude_patterns = [
     "*.egg-info",
     "build",
     "dist",
+    ".live-cache",
 ]
 
 myst_enable_extensions = ["colon_fence", "deflist"]
