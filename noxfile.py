@@ -162,6 +162,37 @@ def bench(session: nox.Session) -> None:
     session.run(*PYTHON, "tests.bench", *session.posargs)
 
 
+@in_place
+def loop(session: nox.Session) -> None:
+    """Time a learner's loop: all tests, one chapter, a cold and a warm docs build.
+
+    Prints four figures, measured here and now (a busy machine is slower);
+    nothing asserts on them. Not in the default run.
+    """
+    import tempfile
+    import time
+
+    def seconds(*command: str) -> float:
+        start = time.perf_counter()
+        session.run(*command, silent=True)
+        return time.perf_counter() - start
+
+    pytest = (*PYTHON, "pytest", "-q", "-p", "no:cacheprovider")
+    site = tempfile.mkdtemp(prefix="viewlib-site-")
+    sphinx = (*PYTHON, "sphinx", "-q", "-b", "html", ".", site)
+    chapter = Path("chapters/03-decorators.md")
+    figures = {
+        "pytest (everything, the quick sample)": seconds(*pytest),
+        f"pytest {chapter}": seconds(*pytest, str(chapter)),
+        "docs build, cold": seconds(*sphinx),
+    }
+    chapter.touch()  # as if just edited: Sphinx rebuilds what changed
+    figures["docs build after editing one chapter"] = seconds(*sphinx)
+    shutil.rmtree(site)
+    for name, value in figures.items():
+        session.log(f"{name:40} {value:5.1f} s")
+
+
 #: The supported range: every Flask series with what it needs beside it
 #: (Flask 2.2 and 2.3 break with Werkzeug 3), on every Python from 3.9.
 FLASK_SERIES = {

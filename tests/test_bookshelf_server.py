@@ -20,6 +20,8 @@ import bookshelf
 import pytest
 from local_server import serving
 
+from tests.budget import full_runs_only
+
 TIMEOUT = 10.0  # seconds, for every socket operation and every join
 THREADS = 8
 REQUESTS = 200  # per thread
@@ -78,6 +80,7 @@ def test_crud_round_trip_over_http(port: int) -> None:
     http.close()
 
 
+@full_runs_only("hundreds of requests from real threads")
 def test_eight_clients_at_once(port: int) -> None:
     barrier = threading.Barrier(THREADS, timeout=TIMEOUT)
     statuses: Counter[int] = Counter()

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.budget import FULL
+from tests.budget import full_runs_only
 from tests.prose import count_words
 
 ROOT = Path(__file__).parent.parent
@@ -71,7 +71,7 @@ def test_core_chapters_main_path_is_short() -> None:
     assert sum(words.values()) <= CORE_CHAPTERS_MAIN_PATH_WORDS, words
 
 
-@pytest.mark.skipif(not FULL, reason="one process per chapter: full runs only (nox)")
+@full_runs_only("one process per chapter")
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.name)
 def test_chapter_runs_alone(chapter: Path) -> None:
     result = subprocess.run(

@@ -23,6 +23,8 @@ import inventory
 import pytest
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
+from tests.budget import full_runs_only
+
 THREADS = 8
 REQUESTS_PER_THREAD = 100
 TIMEOUT = 30  # seconds, for a socket and for joining a thread
@@ -65,6 +67,7 @@ def send(port: int, method: str, path: str, body: object = None) -> tuple[int, A
         connection.close()
 
 
+@full_runs_only("hundreds of requests from real threads")
 def test_concurrent_requests_lose_nothing(server: BaseWSGIServer) -> None:
     port = server.server_port
     start = threading.Barrier(THREADS, timeout=TIMEOUT)
