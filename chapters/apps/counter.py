@@ -5,8 +5,8 @@ Run it from the repository root::
 
     flask --app chapters/apps/counter.py run
 
-then try ``curl -c jar -b jar -L -d "" http://127.0.0.1:5000/counter`` a few
-times: each POST adds one and redirects to the GET that shows the count.
+then try ``curl -c /tmp/jar -b /tmp/jar -L -d "" http://127.0.0.1:5000/counter``
+a few times: each POST adds one and redirects to the GET that shows the count.
 The session cookie is signed with the key in ``COUNTER_SECRET_KEY``, or with
 a throwaway key when it is unset (sessions then end when the server stops).
 """
