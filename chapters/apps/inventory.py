@@ -8,11 +8,10 @@ it part by part. The data lives in memory and is gone when the server stops.
 
 from __future__ import annotations
 
-import json
 import threading
 from typing import Any, NoReturn
 
-from flask import Blueprint, Flask, abort, request, url_for
+from flask import Blueprint, Flask, abort, jsonify, request, url_for
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import BadRequest, HTTPException
 from werkzeug.wrappers import Response
@@ -177,9 +176,10 @@ def register_api(app: Flask | Blueprint, model: Store, name: str) -> None:
 
 def error_as_json(error: HTTPException) -> Response:
     """Answer any HTTP error with its status and headers, and a JSON body."""
-    response = error.get_response()
-    # The final newline, as jsonify writes one, keeps a shell prompt off the line.
-    response.set_data(json.dumps({"error": error.description}) + "\n")
+    response = error.get_response()  # its status and headers, a 405's Allow too
+    # jsonify writes the body as Flask writes every JSON answer (compact, with
+    # a final newline), so errors look like the successes.
+    response.set_data(jsonify(error=error.description).get_data())
     response.mimetype = "application/json"
     return response
 
