@@ -130,7 +130,8 @@ def error_as_json(error: HTTPException) -> ResponseReturnValue:
     body = {"error": error.description}
     if isinstance(error, APIError) and error.field is not None:
         body["field"] = error.field
-    response.set_data(json.dumps(body) + "\n")  # as Flask ends JSON responses
+    # Compact and newline-terminated, as Flask writes its own JSON responses.
+    response.set_data(json.dumps(body, separators=(",", ":")) + "\n")
     response.mimetype = "application/json"
     return response
 
