@@ -16,29 +16,30 @@ of every page, at each width and in each colour mode, go to
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import subprocess
 import sys
-import threading
 from collections import Counter
 from collections.abc import Iterator
-from functools import partial
 from html.parser import HTMLParser
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
-from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
+
+from tests.browser_harness import (
+    ROOT,
+    SITE,
+    chromium,
+    log,
+    open_page,
+    requested_urls,
+    serve,
+)
 
 selenium = pytest.importorskip("selenium")
 from selenium import webdriver  # noqa: E402 - only once selenium is known to exist
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
-ROOT = Path(__file__).parent.parent
-SITE = ROOT / "_build" / "html"
 SHOTS = ROOT / "_build" / "screenshots"
 WIDTHS = (1280, 390)
 MODES = ("light", "dark")
@@ -51,78 +52,22 @@ PAGES = sorted(
 FIGURES: Counter[str] = Counter()
 
 
-class Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass  # the test reports what matters; no line per request
-
-
 @pytest.fixture(scope="module")
 def base_url() -> Iterator[str]:
     if not PAGES:
         pytest.fail("no site in _build/html: run `python -m nox -s browser`")
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(Quiet, directory=SITE))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=10)
+    with serve(SITE) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[webdriver.Chrome]:
-    binary, driver = shutil.which("chromium"), shutil.which("chromedriver")
-    if not (binary and driver):
-        message = "no chromium/chromedriver: apt-get install chromium chromium-driver"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    options = webdriver.ChromeOptions()
-    options.binary_location = binary
-    for argument in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        # Any host but the local server resolves to nothing: nothing leaves.
-        "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
-    ):
-        options.add_argument(argument)
-    options.set_capability(
-        "goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"}
-    )
-    service = webdriver.ChromeService(executable_path=driver)
-    chrome = webdriver.Chrome(options=options, service=service)
-    chrome.set_page_load_timeout(30)
-    chrome.set_script_timeout(30)
+    chrome = chromium()
     yield chrome
     chrome.quit()
     SHOTS.mkdir(parents=True, exist_ok=True)
     (SHOTS / "summary.json").write_text(json.dumps(dict(FIGURES), indent=2) + "\n")
     print("\nbrowser figures:", dict(FIGURES))
-
-
-def open_page(browser: webdriver.Chrome, url: str) -> None:
-    browser.get(url)
-    WebDriverWait(browser, 30).until(
-        lambda b: b.execute_script("return document.readyState") == "complete"
-    )
-
-
-def log(browser: webdriver.Chrome, kind: str) -> list[dict[str, Any]]:
-    """The browser's log entries of one kind since the last call (and clear them)."""
-    entries: list[dict[str, Any]] = browser.get_log(kind)  # type: ignore[no-untyped-call]
-    return entries
-
-
-def requested_urls(browser: webdriver.Chrome) -> list[str]:
-    """Every URL the page asked for since the last call (from the performance log)."""
-    urls = []
-    for entry in log(browser, "performance"):
-        message = json.loads(entry["message"])["message"]
-        if message["method"] == "Network.requestWillBeSent":
-            urls.append(message["params"]["request"]["url"])
-    return urls
 
 
 @pytest.mark.parametrize("mode", MODES)
