@@ -44,8 +44,6 @@ from . import fetch
 
 HERE = Path(__file__).parent
 ROOT = fetch.ROOT
-#: Served with every page (a few kilobytes); the rest loads on the first Run.
-ASSETS = ("live.js", "live.css", "runner.py")
 #: The checkout's files that the pages import or read, packed into local.zip
 #: at each build (so never stale), in the checkout's layout.
 LOCAL = (
@@ -177,9 +175,7 @@ def copy_runtime(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or app.builder.format != "html":
         return
     out = Path(app.outdir) / "_static" / "live"
-    out.mkdir(parents=True, exist_ok=True)
-    for name in ASSETS:
-        shutil.copyfile(HERE / name, out / name)
+    shutil.copyfile(HERE / "runner.py", out / "runner.py")
     pack_local(out / "local.zip")
     if STATE["unavailable"]:
         # Read on the first press: pages stay the same either way, so an
@@ -201,12 +197,20 @@ def copy_runtime(app: Sphinx, exception: Exception | None) -> None:
 
 
 def builder_inited(app: Sphinx) -> None:
+    if app.builder.format != "html":
+        return
     available = fetch.cache_is_complete()
     STATE["unavailable"] = "" if available else UNAVAILABLE
     STATE["patterns"] = sybil_patterns()
     if not available:
         # Not a warning: an offline build (-W) must still succeed.
         logger.info("live: %s", UNAVAILABLE)
+    # Copied before the pages are written, so that their links carry the
+    # files' checksums (?v=...): a rebuilt site is never served a stale copy.
+    out = Path(app.outdir) / "_static" / "live"
+    out.mkdir(parents=True, exist_ok=True)
+    for name in ("live.js", "live.css"):
+        shutil.copyfile(HERE / name, out / name)
     app.add_css_file("live/live.css")
     app.add_js_file("live/live.js", loading_method="defer")
 
