@@ -28,6 +28,7 @@ nox.options.sessions = [
     "typing",
     "docs",
     "browser",
+    "live",
     # The matrix's two corners (the rest: `nox -s matrix`, see the README).
     "matrix-3.9(flask='2.2')",
     "matrix-3.13(flask='3.1')",
@@ -88,6 +89,9 @@ def typing(session: nox.Session) -> None:
 @in_place
 def docs(session: nox.Session) -> None:
     """Render the site to _build/html, failing on any warning."""
+    # The in-browser runtime for the Run controls (cached in .live-cache/).
+    # Offline, it says why and the site builds without it: Run says so too.
+    session.run(sys.executable, "_ext/live/fetch.py", "--optional")
     session.run(*BUILD_SITE)
     session.log("Open _build/html/index.html in a browser.")
 
@@ -107,6 +111,28 @@ def browser(session: nox.Session) -> None:
     session.run(*BUILD_SITE, "-q")
     session.run(*PYTHON, "pytest", "tests/site_in_browser.py", *session.posargs)
     session.log("Screenshots and figures: _build/screenshots/")
+
+
+@in_place
+def live(session: nox.Session) -> None:
+    """Run every page's examples in headless Chromium, as a reader's browser does.
+
+    Fetches the in-browser runtime (_ext/live/fetch.py: Pyodide from npm,
+    pure wheels from PyPI, hash-checked and cached in .live-cache/), builds the
+    site with it and runs tests/live_in_browser.py: "Check this page" on every
+    page, an edited example, the exercises, with no other host reachable.
+    Needs Chromium, like the browser session: skipped without it, except in CI.
+    """
+    if not (shutil.which("chromium") and shutil.which("chromedriver")):
+        message = "no chromium: apt-get install chromium chromium-driver"
+        if os.environ.get("CI"):
+            session.error(message)
+        session.skip(message)
+    session.run(sys.executable, "_ext/live/fetch.py")
+    session.run(*BUILD_SITE, "-q")
+    checks = ("tests/live_in_browser.py", *session.posargs)
+    session.run(*PYTHON, "pytest", "-p", "no:cacheprovider", *checks)
+    session.log("Figures: _build/live/figures.json")
 
 
 @in_place
