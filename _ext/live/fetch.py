@@ -117,6 +117,9 @@ def pyodide_tarball(work: Path) -> bytes:
                 npm,
                 "pack",
                 "--loglevel=error",
+                # Few, short retries: offline, the docs build need not wait long.
+                "--fetch-retries=1",
+                "--fetch-retry-maxtimeout=10000",
                 f"pyodide@{PYODIDE_VERSION}",
                 "--pack-destination",
                 work,
@@ -146,7 +149,13 @@ def unpack_pyodide(data: bytes, into: Path) -> None:
 
 
 def pip(*args: str | Path, env: dict[str, str] | None = None) -> None:
-    command = [sys.executable, "-m", "pip", "--disable-pip-version-check"]
+    command = [
+        sys.executable,
+        "-m",
+        "pip",
+        "--disable-pip-version-check",
+        "--retries=1",
+    ]
     subprocess.run([*command, *map(str, args)], check=True, env=env)
 
 
@@ -179,8 +188,8 @@ def retag_pure(wheel: Path) -> Path:
             entry if line.startswith(wheel_file + ",") else line
             for line in files[record].decode().splitlines()
         ).encode()
-        for filename, content in files.items():
-            target.writestr(filename, content, zipfile.ZIP_DEFLATED)
+        for item in source.infolist():  # dates kept: the same wheel every time
+            target.writestr(item, files[item.filename], zipfile.ZIP_DEFLATED)
     wheel.unlink()
     return pure
 
@@ -248,8 +257,7 @@ def download_wheels(wheels: Path, test_wheels: Path) -> None:
 
 def fetch(cache: Path = CACHE) -> None:
     """Fill a fresh folder and swap it in: a failed fetch keeps the old cache."""
-    cache.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=cache.parent, prefix=".live-fetch-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="live-fetch-") as tmp:
         work = Path(tmp)
         fresh = work / "cache"
         unpack_pyodide(pyodide_tarball(work), fresh / "pyodide")
@@ -263,7 +271,7 @@ def fetch(cache: Path = CACHE) -> None:
         manifest = {"inputs": inputs(), "files": files}
         (fresh / "manifest.json").write_text(json.dumps(manifest, indent=1) + "\n")
         shutil.rmtree(cache, ignore_errors=True)
-        fresh.rename(cache)
+        shutil.move(fresh, cache)
 
 
 def main() -> int:
@@ -274,11 +282,11 @@ def main() -> int:
         help="on failure (offline, say) explain and exit 0: Run says it is unavailable",
     )
     optional = parser.parse_args().optional
-    if cache_is_complete():
+    if cache_is_complete(CACHE):
         print(f"live: {CACHE.name}/ is complete (Pyodide {PYODIDE_VERSION})")
         return 0
     try:
-        fetch()
+        fetch(CACHE)
     except (OSError, subprocess.CalledProcessError, SystemExit) as error:
         if not optional:
             raise
