@@ -188,7 +188,8 @@ def blocks(browser: webdriver.Chrome, kind: str) -> list[Any]:
 def test_first_run_timing_bytes_and_an_edited_example(
     browser: webdriver.Chrome, base_url: str
 ) -> None:
-    """Nothing of the runtime before the first press; an edit runs as edited."""
+    """Nothing of the runtime before the first press; an edit runs as edited,
+    and Check this page reports it with the expected and the actual output."""
     page = urljoin(base_url, "chapters/01-view.html")
     browser.execute_cdp_cmd("Network.clearBrowserCache", {})
     timings = []
@@ -223,6 +224,14 @@ def test_first_run_timing_bytes_and_an_edited_example(
     )
     press(browser, session.find_element(By.CSS_SELECTOR, ".live-button"))
     assert "'Hello, Reader!'" in output_of(browser, session)
+    # Checked against the page's expected output, the edit is a failure.
+    press(browser, browser.find_element(By.CSS_SELECTOR, '[data-live="run-page"]'))
+    WebDriverWait(browser, PATIENCE).until(
+        lambda b: RESULT.match(text(b, '[data-live="page-result"]'))
+    )
+    assert text(browser, '[data-live="page-result"]').endswith(" passed, 1 failed")
+    shown = output_of(browser, session)
+    assert "Expected:\n'Hello, World!'\nGot:\n'Hello, Reader!'" in shown, shown
 
 
 def check_exercise(browser: webdriver.Chrome, block: Any, exercise: str) -> None:

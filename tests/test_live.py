@@ -33,7 +33,7 @@ def test_a_session_is_checked_with_doctest_and_failures_show_both_outputs() -> N
     result = json.loads(runner.check("doctest", session, "", None, None, "<t>"))
     assert (result["passed"], result["failed"]) == (2, 1)
     assert result["failures"] == [
-        {"source": "x + 1\n", "expected": "4\n", "actual": "3\n"}
+        {"source": ">>> x + 1\n", "expected": "4\n", "actual": "3\n"}
     ]
 
 

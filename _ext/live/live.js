@@ -12,7 +12,7 @@
   const script = document.currentScript;
   const base = new URL(".", script.src).href;
   const LOCAL = "/home/pyodide/local";
-  let runtime = null; // the promise of the Python runner, made on first press
+  let runtime = null; // the promise of {runner, needPytest}, made on first press
   let busy = false;
 
   const element = (tag, className, text) => {
@@ -127,7 +127,7 @@
     pyodide.runPython("import sys; sys.path.insert(0, '/home/pyodide')");
     const runner = pyodide.pyimport("live_runner");
     let pytest = null; // pytest and its wheels: only for the pages that use it
-    runner.needPytest = (progress) => {
+    const needPytest = (progress) => {
       if (!pytest) {
         progress("installing pytest…");
         pytest = install("test-wheels/").catch((error) => {
@@ -137,7 +137,7 @@
       }
       return pytest;
     };
-    return runner;
+    return { runner, needPytest };
   }
 
   function load(progress) {
@@ -162,8 +162,8 @@
   const code = (block) => block.pre.textContent;
   const usesPytest = (block) => block.kind === "exercise" || /\bpytest\b/.test(code(block));
 
-  async function runOne(runner, block, progress) {
-    if (usesPytest(block)) await runner.needPytest(progress);
+  async function runOne({ runner, needPytest }, block, progress) {
+    if (usesPytest(block)) await needPytest(progress);
     show(block, "running…");
     await tick();
     if (block.kind === "exercise") {
@@ -187,15 +187,15 @@
     busy = true;
     const progress = (text) => show(block, text);
     try {
-      const runner = await load(progress);
+      const python = await load(progress);
       // A page's examples run in order, in one namespace: first the earlier
       // ones not run yet, as sybil would have run them.
       if (block.kind !== "exercise") {
         for (const earlier of examples.slice(0, examples.indexOf(block))) {
-          if (!earlier.localOnly && !earlier.ran) await runOne(runner, earlier, progress);
+          if (!earlier.localOnly && !earlier.ran) await runOne(python, earlier, progress);
         }
       }
-      await runOne(runner, block, progress);
+      await runOne(python, block, progress);
     } catch (error) {
       show(block, failure(error), "failed");
     } finally {
@@ -223,8 +223,8 @@
       note.textContent = text;
     };
     try {
-      const runner = await load(progress);
-      if (examples.some(usesPytest)) await runner.needPytest(progress);
+      const { runner, needPytest } = await load(progress);
+      if (examples.some(usesPytest)) await needPytest(progress);
       runner.reset();
       const totals = { passed: 0, failed: 0, skipped: 0, localOnly: 0 };
       for (const [number, block] of examples.entries()) {
@@ -241,7 +241,7 @@
         block.ran = true;
         if (outcome.failed) {
           const shown = outcome.failures.map(
-            (f) => `${f.source}Expected:\n${f.expected || "(nothing)\n"}Got:\n${f.actual || "(nothing)\n"}`,
+            (f) => `${f.source}Expected:\n${f.expected || "(nothing)\n"}Got:\n${f.actual}`,
           );
           show(block, shown.join("\n"), "failed");
         } else {

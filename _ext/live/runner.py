@@ -182,7 +182,11 @@ class Recorder(doctest.DocTestRunner):
 
     def report_failure(self, out: Any, test: Any, example: Any, got: str) -> None:
         self.problems.append(
-            {"source": example.source, "expected": example.want, "actual": got}
+            {
+                "source": prompted(example.source),
+                "expected": example.want,
+                "actual": got,
+            }
         )
 
     def report_unexpected_exception(
@@ -191,7 +195,11 @@ class Recorder(doctest.DocTestRunner):
         tb = exc_info[2].tb_next  # doctest's own frame
         actual = "".join(traceback.format_exception(exc_info[0], exc_info[1], tb))
         self.problems.append(
-            {"source": example.source, "expected": example.want, "actual": actual}
+            {
+                "source": prompted(example.source),
+                "expected": example.want,
+                "actual": actual,
+            }
         )
 
 
@@ -205,7 +213,8 @@ def check(
         if reason:
             return json.dumps({"passed": 0, "failed": 0, "skipped": 1, "failures": []})
         output, ok = execute(source, scope, name)
-        failures = [] if ok else [{"source": source, "expected": "", "actual": output}]
+        # The block itself is on the page, above its output.
+        failures = [] if ok else [{"source": "", "expected": "", "actual": output}]
         return json.dumps(
             {
                 "passed": int(ok),
@@ -296,7 +305,7 @@ def check_exercise(exercise: str, source: str) -> str:
     return json.dumps(
         {
             "passed": passed,
-            "failed": len(outcomes.tests) - passed,
+            "failed": sum(test["outcome"] == "failed" for test in outcomes.tests),
             "tests": outcomes.tests,
         }
     )
