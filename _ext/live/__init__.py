@@ -12,8 +12,9 @@ Markers, in MyST comments just before an example (sybil ignores them):
 - ``% live: local-only`` (optionally ``% live: local-only: why``): the example
   needs what a browser tab does not have (threads, a server, subprocesses,
   files outside the page); it shows "runs locally only" instead of Run.
-- sybil's own ``% skip: next ...`` is honoured as sybil honours it: its
-  condition is evaluated in the page's namespace when the example comes up.
+- sybil's own ``% skip: next ...`` (one example) and ``% skip: start ...`` to
+  ``% skip: end`` (every example between) are honoured as sybil honours them:
+  the condition is evaluated in the page's namespace when the example comes up.
 
 An ``{literalinclude}`` of an exercise's ``exercise.py`` becomes an editor with
 a Check control that runs the exercise's ``test_exercise.py`` with pytest.
