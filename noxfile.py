@@ -358,9 +358,11 @@ def matrix_report(session: nox.Session) -> None:
         flasks = ", ".join(f for f in FLASK_SERIES if any(c[1] == f for c in where))
         pythons = ", ".join(p for p in MATRIX_PYTHONS if any(c[0] == p for c in where))
         reasons.append(f"- {reason} (Flask {flasks}; Python {pythons})")
-    left_out = "; ".join(
-        f"{', '.join(tools)} on Flask {flask}" for flask, tools in LEFT_OUT.items()
-    )
+    series: dict[str, list[str]] = {}  # tool: the Flask series it is left out on
+    for flask, tools in LEFT_OUT.items():
+        for tool in tools:
+            series.setdefault(tool, []).append(flask)
+    left_out = "; ".join(f"{t} on Flask {', '.join(f)}" for t, f in series.items())
     header = "| | " + " | ".join(f"Flask {f}" for f in FLASK_SERIES) + " |"
     today = datetime.date.today().isoformat()
     Path("versions.md").write_text(
