@@ -14,6 +14,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.budget import full_runs_only
+
 ROOT = Path(__file__).parent.parent
 EXERCISES = ROOT / "chapters" / "exercises"
 SOLUTIONS = ROOT / "tests" / "exercise_solutions"
@@ -29,6 +31,7 @@ def submit(submissions: Path, student: str, exercise: str, source: Path | str) -
         (folder / "exercise.py").write_text(source, encoding="utf-8")
 
 
+@full_runs_only("a pytest process per submission")
 def test_grading_a_folder_of_submissions(tmp_path: Path) -> None:
     submissions = tmp_path / "submissions"
     for exercise in GRADED:  # ada hands in the reference solutions
@@ -81,6 +84,7 @@ def run_pytest(*args: str, **env: str) -> str:
     return result.stdout.strip().splitlines()[-1]
 
 
+@full_runs_only("pytest processes of their own")
 def test_the_checks_run_only_when_asked_for() -> None:
     # `pytest chapters` (and plain `pytest`, through testpaths) leaves them out ...
     assert "exercises" not in run_pytest("--collect-only", "chapters")
