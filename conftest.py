@@ -72,14 +72,16 @@ def start_document(namespace: dict[str, Any]) -> None:
     fall back to ``"builtins"``, a module Flask cannot find a root path for.
     With ``"__main__"`` the chapters' ``Flask(__name__)`` behaves as it does
     in ``python app.py``. ``IMPLEMENTATION`` names the classes under test;
-    ``FLASK_VERSION``, the installed Flask as a tuple such as ``(3, 1, 3)``,
-    lets a listing that needs a newer Flask be skipped on an older one:
+    ``FLASK_VERSION`` and ``WERKZEUG_VERSION``, the installed releases as
+    tuples such as ``(3, 1, 3)``, let a listing that needs a newer release be
+    skipped on an older one:
     ``% skip: start if(FLASK_VERSION < (3, 1), reason="...")``.
     """
     namespace["__name__"] = "__main__"
     namespace["IMPLEMENTATION"] = IMPLEMENTATION
-    flask_version = re.findall(r"\d+", version("flask"))[:3]
-    namespace["FLASK_VERSION"] = tuple(int(part) for part in flask_version)
+    for name in ("flask", "werkzeug"):
+        release = re.findall(r"\d+", version(name))[:3]
+        namespace[f"{name.upper()}_VERSION"] = tuple(int(part) for part in release)
     if IMPLEMENTATION == "flask.views":
         _saved_viewlib.append(sys.modules.get("viewlib"))
         sys.modules["viewlib"] = flask_views_as_viewlib()

@@ -54,14 +54,12 @@ def namespace(key: str) -> dict[str, Any]:
         if key:  # sybil runs a module's docstrings in a copy of its namespace
             namespaces[key] = dict(vars(importlib.import_module(key)))
         else:  # conftest.start_document, on viewlib
-            flask = tuple(
-                int(part) for part in re.findall(r"\d+", version("flask"))[:3]
-            )
-            namespaces[key] = {
-                "__name__": "__main__",
-                "IMPLEMENTATION": "viewlib",
-                "FLASK_VERSION": flask,
-            }
+            namespaces[key] = {"__name__": "__main__", "IMPLEMENTATION": "viewlib"}
+            for name in ("flask", "werkzeug"):  # as conftest.start_document
+                release = re.findall(r"\d+", version(name))[:3]
+                namespaces[key][f"{name.upper()}_VERSION"] = tuple(
+                    int(part) for part in release
+                )
     return namespaces[key]
 
 
