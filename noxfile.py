@@ -275,10 +275,10 @@ def matrix(session: nox.Session, flask: str) -> None:
     unpinned: pip picks the newest that supports the cell's Python; the root
     conftest, which needs sybil, is left out), then each exercise's check on
     its reference solution (Flask and pytest, as a student has). From Python
-    3.11 a cell also installs requirements.txt's tools, without its Flask pin
-    and LEFT_OUT's, and runs the rest of plain `pytest`: the chapters, the
-    other pages and every other test (the bookshelf's too), in their quick
-    sample (tests/budget.py). Each run writes a JUnit report to
+    3.11 a cell also installs requirements.txt's tools, without its Flask and
+    Werkzeug pins and LEFT_OUT's, and runs the rest of plain `pytest`: the
+    chapters, the other pages and every other test (the bookshelf's too), in
+    their quick sample (tests/budget.py). Each run writes a JUnit report to
     _build/matrix/<cell>/ for matrix_report; posargs go to every run.
     A missing interpreter skips the cell on your machine and fails it in CI.
     """
@@ -305,7 +305,8 @@ def matrix(session: nox.Session, flask: str) -> None:
         )
     if tuple(int(part) for part in str(session.python).split(".")) < PAGES_PYTHON:
         return
-    tools = requirements_except("flask", *LEFT_OUT.get(flask, ()))
+    # The series names the Werkzeug it needs (werkzeug<3 for 2.x) or none.
+    tools = requirements_except("flask", "werkzeug", *LEFT_OUT.get(flask, ()))
     session.install(*FLASK_SERIES[flask], *tools)
     # The default testpaths with the root conftest, minus what ran above.
     done = [f"--ignore={path}" for path in (*CONFORMANCE, "viewlib")]
