@@ -1,8 +1,9 @@
 """Hostile input for the chapters' example apps that take input.
 
 Each app is built by its own ``create_app()`` and run as a reader runs it
-(testing off), then fed generated input: no answer may be a 500, and whatever
-a client sends comes back HTML-escaped, never as markup.
+(testing off), then fed generated input: no answer may be a 500 (one gap of
+Werkzeug before 3.1.9, which the view never sees, is named below), and
+whatever a client sends comes back HTML-escaped, never as markup.
 """
 
 from __future__ import annotations
@@ -78,13 +79,14 @@ def test_square_answers_every_number(number: str) -> None:
         assert response.json == {"number": int(number), "square": int(number) ** 2}
 
 
-@pytest.mark.skipif(
-    OLD_WERKZEUG, reason="Werkzeug before 3.1.9 answers 500 past 4,300 digits"
-)
 @pytest.mark.parametrize("digits", [4301, 5000])
-def test_square_past_what_python_reads_is_a_404(digits: int) -> None:
+def test_square_past_what_python_reads(digits: int) -> None:
+    # Chapter 1 states both answers; this proves each on the Werkzeug that
+    # gives it (the version matrix runs the older ones). The 500 is a known
+    # gap of older Werkzeug, before the view runs, not something to keep.
     client = as_a_reader_runs_it(hello.create_app())
-    assert client.get("/square/" + "9" * digits).status_code == 404
+    expected = 500 if OLD_WERKZEUG else 404
+    assert client.get("/square/" + "9" * digits).status_code == expected
 
 
 @pytest.mark.parametrize("path", ["/greeting", "/shared-greeting", "/safe-greeting"])
