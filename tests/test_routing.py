@@ -13,6 +13,8 @@ import pytest
 from flask import Flask, request
 from flask.testing import FlaskClient
 
+from tests.flask_release import FLASK_3_2
+
 
 def echo_view(views: ModuleType, **attributes: Any) -> Any:
     """A View subclass answering with the request method, with *attributes* set."""
@@ -105,7 +107,9 @@ REFUSED = (405, None, {"GET", "HEAD"})
     [
         (None, False, AUTOMATIC),  # Flask adds OPTIONS and answers it
         (False, False, REFUSED),  # nobody adds OPTIONS
-        (True, False, REFUSED),  # True answers OPTIONS but does not add it
+        # True: up to Flask 3.1 it answers OPTIONS but does not add it to the
+        # route; from 3.2 it adds it too.
+        (True, False, AUTOMATIC if FLASK_3_2 else REFUSED),
         (None, True, TO_THE_VIEW),  # a listed OPTIONS is the view's job
         (False, True, TO_THE_VIEW),
         (True, True, AUTOMATIC),  # ...unless automatic answers are forced
@@ -154,8 +158,10 @@ def test_app_config_provide_automatic_options(
     )
     app.add_url_rule("/plain", view_func=plain.as_view("plain"))
     app.add_url_rule("/listed", view_func=listed.as_view("listed"))
-    # With the setting off, an unlisted OPTIONS is never routed...
-    assert client.options("/plain").status_code == 405
+    # With the setting off, an unlisted OPTIONS is not routed, unless (from
+    # Flask 3.2) the class sets provide_automatic_options = True...
+    plain_status = 200 if FLASK_3_2 and attribute else 405
+    assert client.options("/plain").status_code == plain_status
     # ...and a listed one reaches the view unless the class forces automatic.
     response = client.options("/listed")
     assert (response.status_code, response.text) == (200, listed_body)
