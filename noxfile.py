@@ -314,6 +314,46 @@ def matrix(session: nox.Session, flask: str) -> None:
     session.run(*pytest, *done, *allowed, f"--junitxml={reports}/pages.xml")
 
 
+@nox.session
+def flask_next(session: nox.Session) -> None:
+    """Run the release environment's tests on Flask's main branch (3.2.0.dev).
+
+    Installs Flask from git+https://github.com/pallets/flask@main, or from
+    $FLASK_NEXT (a source tarball or checkout, or a URL; CI sets it to the
+    snapshot in ../shared/upstream when there is one), with the other tools
+    of requirements.txt, then runs plain `pytest` and the chapters on
+    flask.views. compat/flask_next.py holds the details; posargs go to pytest.
+    """
+    from compat import flask_next as plan
+
+    reports = plan.REPORTS / "next"
+    shutil.rmtree(reports, ignore_errors=True)
+    session.install(plan.flask_source(), *plan.requirements())
+    session.install("--no-deps", "-e", ".")
+    session.run(
+        "python", "-m", "compat.flask_next", "describe", f"{reports}/flask.json"
+    )
+    for args in plan.pytest_runs(reports):
+        session.run("python", "-m", "pytest", *args, *session.posargs)
+
+
+@in_place
+def flask_next_report(session: nox.Session) -> None:
+    """Write versions.md's "Flask main" section: run `nox -s flask_next` first.
+
+    Runs the same two pytest runs on the release requirements.txt installs,
+    for the row beside Flask main's, then writes the section from both.
+    """
+    from compat import flask_next as plan
+
+    reports = plan.REPORTS / "release"
+    shutil.rmtree(reports, ignore_errors=True)
+    session.run(*PYTHON, "compat.flask_next", "describe", f"{reports}/flask.json")
+    for args in plan.pytest_runs(reports):
+        session.run(*PYTHON, "pytest", *args)
+    session.run(*PYTHON, "compat.flask_next", "report")
+
+
 @nox.session(python=False)
 def matrix_report(session: nox.Session) -> None:
     """Write versions.md, the site's table of the matrix run, from its reports.
@@ -366,15 +406,19 @@ def matrix_report(session: nox.Session) -> None:
     left_out = "; ".join(f"{t} on Flask {', '.join(f)}" for t, f in series.items())
     header = "| | " + " | ".join(f"Flask {f}" for f in FLASK_SERIES) + " |"
     today = datetime.date.today().isoformat()
+    from compat.flask_next import keep_section
+
     Path("versions.md").write_text(
-        VERSIONS_PAGE.format(
-            date=today,
-            first=".".join(map(str, PAGES_PYTHON)),
-            left_out=left_out,
-            header=header,
-            rule="|---" * (len(FLASK_SERIES) + 1) + "|",
-            rows="\n".join(rows),
-            reasons="\n".join(reasons) or "None.",
+        keep_section(
+            VERSIONS_PAGE.format(
+                date=today,
+                first=".".join(map(str, PAGES_PYTHON)),
+                left_out=left_out,
+                header=header,
+                rule="|---" * (len(FLASK_SERIES) + 1) + "|",
+                rows="\n".join(rows),
+                reasons="\n".join(reasons) or "None.",
+            )
         ),
         encoding="utf-8",
     )

@@ -1,0 +1,1 @@
+"""Checks of viewlib and its pages against Flask releases other than the pinned one."""
