@@ -36,8 +36,12 @@ def data() -> dict[str, Any]:
 
 
 def prose(markdown: str) -> str:
-    """The page without its code blocks, inline code and directive options."""
+    """The page without its code blocks, inline code, directive options and comments.
+
+    MyST comments (``% skip: ...`` markers) are not shown to readers.
+    """
     text = re.sub(r"^(`{3,}).*?^\1\s*$", "", markdown, flags=re.M | re.S)
+    text = re.sub(r"^%.*$", "", text, flags=re.M)
     text = re.sub(r"`[^`\n]*`", "", text)
     return re.sub(r"^:\w[\w-]*:.*$", "", text, flags=re.M)
 
