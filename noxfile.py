@@ -109,7 +109,8 @@ def browser(session: nox.Session) -> None:
             session.error(message)
         session.skip(message)
     session.run(*BUILD_SITE, "-q")
-    session.run(*PYTHON, "pytest", "tests/site_in_browser.py", *session.posargs)
+    checks = ("tests/site_in_browser.py", "tests/shop_in_browser.py")
+    session.run(*PYTHON, "pytest", *checks, *session.posargs)
     session.log("Screenshots and figures: _build/screenshots/")
 
 
