@@ -67,7 +67,12 @@ def test_main_serves_with_waitress_on_localhost(
     monkeypatch.setattr(
         waitress, "serve", lambda app, **options: served.update(options)
     )
+    limits = {
+        "max_request_body_size": 16 * 1024 + 1,  # test_bookshelf_limits.py
+        "connection_limit": 100,
+        "channel_timeout": 120,
+    }
     bookshelf.main(["--port", "8123"])
-    assert served == {"host": "127.0.0.1", "port": 8123}
+    assert served == {"host": "127.0.0.1", "port": 8123, **limits}
     bookshelf.main([])
-    assert served == {"host": "127.0.0.1", "port": 8000}
+    assert served == {"host": "127.0.0.1", "port": 8000, **limits}

@@ -491,15 +491,32 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     return app
 
 
+def waitress_settings(app: Flask) -> dict[str, int]:
+    """How waitress serves *app*: limits that match the app's own."""
+    return {
+        # A body the app would refuse is refused by waitress as soon as it
+        # is announced, instead of being read (up to 1 GiB by default) first.
+        # waitress refuses a body of this size or more, Werkzeug one larger
+        # than MAX_CONTENT_LENGTH: hence the + 1.
+        "max_request_body_size": app.config["MAX_CONTENT_LENGTH"] + 1,
+        # waitress's defaults, written out: at most 100 open connections
+        # (more wait to be accepted), and a connection with no request in
+        # progress closed after 120 seconds without a byte.
+        "connection_limit": 100,
+        "channel_timeout": 120,
+    }
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """``python bookshelf.py [--port N]``: serve with waitress on 127.0.0.1."""
     parser = argparse.ArgumentParser(description="Serve the bookshelf API.")
     parser.add_argument("--port", type=int, default=8000, help="default: 8000")
     args = parser.parse_args(argv)
     logging.getLogger("waitress").setLevel(logging.INFO)  # "Serving on ..."
+    app = create_app()
     # 127.0.0.1: reachable from this machine only; see the chapter before
     # opening it to a network.
-    waitress.serve(create_app(), host="127.0.0.1", port=args.port)
+    waitress.serve(app, host="127.0.0.1", port=args.port, **waitress_settings(app))
 
 
 if __name__ == "__main__":
