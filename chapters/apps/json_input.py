@@ -6,7 +6,8 @@ chapter 11) and ``todo.py`` (chapter 6) call :func:`read_json`, so a body
 that is not usable JSON gets the same ``400`` in all five. ``inventory.py``
 (chapter 5) and ``bookshelf.py`` (chapter 12) spell out their own readers,
 because their chapters teach them line by line; ``tests/test_json_input.py``
-checks that all of them answer the same bodies with a ``400``.
+sends all seven apps the same deeply nested and lone-surrogate bodies, and
+each answers a JSON ``400`` (a ``413`` if the body is over its size limit).
 """
 
 from __future__ import annotations
