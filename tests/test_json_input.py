@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from http.client import HTTPConnection
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
@@ -34,10 +35,11 @@ import styles_functions
 import styles_methodview
 import styles_view
 import todo
-from flask import Flask
+from flask import Flask, request
 from local_server import serving
 
 TIMEOUT = 10.0  # seconds, for every socket operation
+WERKZEUG_VERSION = tuple(int(part) for part in version("werkzeug").split(".")[:2])
 
 
 @dataclass(frozen=True)
@@ -168,6 +170,33 @@ def test_the_shared_reader_names_each_problem() -> None:
     )
     assert message(b'{"text": ') == (400, "the body is not valid JSON")
     assert message(b'{"text": "\xff"}') == (400, "the body is not valid JSON")
+
+
+def test_why_the_readers_check_content_length_themselves() -> None:
+    """Werkzeug 2.2 (which Flask 2.2 allows) reads a body past
+    MAX_CONTENT_LENGTH in get_data(); Werkzeug 2.3 and later refuse it."""
+    app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = 100
+
+    @app.post("/")
+    def length() -> dict[str, int]:
+        return {"read": len(request.get_data())}
+
+    response = app.test_client().post("/", data=b" " * 1000)
+    if WERKZEUG_VERSION < (2, 3):
+        assert (response.status_code, response.json) == (200, {"read": 1000})
+    else:
+        assert response.status_code == 413
+    # The readers check the announced length first, on every version.
+    for app_, url in (
+        (todo.create_app(), "/tasks"),
+        (styles_view.create_app(), "/notes"),
+    ):
+        body = b'{"x": "' + b" " * 20_000 + b'"}'
+        refused = app_.test_client().post(
+            url, data=body, content_type="application/json"
+        )
+        assert refused.status_code == 413
 
 
 def test_has_lone_surrogate_looks_everywhere_without_recursing() -> None:

@@ -34,7 +34,7 @@ from typing import Any, NoReturn
 import waitress  # type: ignore[import-untyped]
 from flask import Flask, current_app, g, request, url_for
 from flask.typing import ResponseReturnValue
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.routing import BaseConverter, ValidationError
 
 from viewlib import MethodView
@@ -180,7 +180,11 @@ def request_json() -> Any:
     """The request body decoded as strict JSON, or a 415, 400 or 413 error."""
     if not request.is_json:
         raise APIError(415, "send JSON, with Content-Type: application/json")
-    body = request.get_data()  # over MAX_CONTENT_LENGTH: Werkzeug raises 413
+    # Werkzeug 2.3 and later raise a 413 past MAX_CONTENT_LENGTH as they read
+    # the body; Werkzeug 2.2 (which Flask 2.2 allows) reads any length.
+    if (request.content_length or 0) > current_app.config["MAX_CONTENT_LENGTH"]:
+        raise RequestEntityTooLarge()
+    body = request.get_data()  # no Content-Length: Werkzeug 2.3+ stops at the limit
     try:
         text = body.decode("utf-8")  # JSON on the wire is UTF-8 (RFC 8259)
     except UnicodeDecodeError:
