@@ -29,6 +29,7 @@ nox.options.sessions = [
     "docs",
     "browser",
     "live",
+    "postgresql",
     # The matrix's two corners (the rest: `nox -s matrix`, see the README).
     "matrix-3.9(flask='2.2')",
     "matrix-3.13(flask='3.1')",
@@ -109,8 +110,21 @@ def browser(session: nox.Session) -> None:
             session.error(message)
         session.skip(message)
     session.run(*BUILD_SITE, "-q")
-    session.run(*PYTHON, "pytest", "tests/site_in_browser.py", *session.posargs)
+    checks = ("tests/site_in_browser.py", "tests/shop_in_browser.py")
+    session.run(*PYTHON, "pytest", *checks, *session.posargs)
     session.log("Screenshots and figures: _build/screenshots/")
+
+
+@in_place
+def postgresql(session: nox.Session) -> None:
+    """Prove chapter 12's PostgreSQL section on a throwaway local server.
+
+    Needs Debian's `postgresql` package (initdb, pg_ctl); the checks skip
+    without it, except in CI, where that is an error. The server, its data
+    and its port are started and removed by tests/postgresql_server.py.
+    """
+    checks = ("tests/postgresql_checks.py", *session.posargs)
+    session.run(*PYTHON, "pytest", "-p", "no:cacheprovider", *checks)
 
 
 @in_place

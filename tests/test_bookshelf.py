@@ -6,6 +6,7 @@ test_bookshelf_hostile.py and over real HTTP in test_bookshelf_server.py.
 
 from __future__ import annotations
 
+import ast
 from pathlib import Path
 from typing import Any
 
@@ -67,7 +68,31 @@ def test_main_serves_with_waitress_on_localhost(
     monkeypatch.setattr(
         waitress, "serve", lambda app, **options: served.update(options)
     )
+    limits = {
+        "max_request_body_size": 16 * 1024 + 1,  # test_bookshelf_limits.py
+        "connection_limit": 100,
+        "channel_timeout": 120,
+    }
     bookshelf.main(["--port", "8123"])
-    assert served == {"host": "127.0.0.1", "port": 8123}
+    assert served == {"host": "127.0.0.1", "port": 8123, **limits}
     bookshelf.main([])
-    assert served == {"host": "127.0.0.1", "port": 8000}
+    assert served == {"host": "127.0.0.1", "port": 8000, **limits}
+
+
+def test_only_the_database_layer_touches_the_database() -> None:
+    """Chapter 12's PostgreSQL section: a port rewrites get_db and the Model
+    methods; the views, register_api and request_json use no SQL of their own."""
+    source = APP_FILE.read_text()
+    tree = ast.parse(source)
+    named = {
+        node.name: ast.get_source_segment(source, node) or ""
+        for node in tree.body
+        if isinstance(node, (ast.FunctionDef, ast.ClassDef))
+    }
+    for name in ("ItemAPI", "GroupAPI", "register_api", "request_json"):
+        assert "sqlite3" not in named[name], name
+        assert ".execute(" not in named[name], name
+    for name in ("ItemAPI", "GroupAPI"):  # a connection, handed to the model
+        assert "get_db()" in named[name]
+        assert "self.model." in named[name]
+    assert "get_db" not in named["register_api"] + named["request_json"]

@@ -39,10 +39,27 @@ json_values = st.recursive(
     ),
     max_leaves=8,
 )
+# A text with a lone surrogate ("\ud800"), which UTF-8 cannot encode.
+with_surrogate = st.tuples(
+    st.text(max_size=5),
+    st.characters(min_codepoint=0xD800, max_codepoint=0xDFFF),
+    st.text(max_size=5),
+).map("".join)
 bodies = st.one_of(
     json_values.map(lambda value: json.dumps(value).encode()),
     st.binary(max_size=60),
     st.text(max_size=300).map(lambda text: json.dumps({"text": text}).encode()),
+    # Nesting near and past Python's recursion limit, open or closed.
+    st.integers(1, 3000).map(lambda depth: b"[" * depth),
+    st.integers(1, 2000).map(lambda depth: b"[" * depth + b"]" * depth),
+    st.integers(1, 1500).map(lambda depth: b'{"text":' * depth + b"0" + b"}" * depth),
+    # The surrogate as a JSON escape, and as the raw bytes UTF-8 forbids.
+    with_surrogate.map(lambda text: json.dumps({"text": text}).encode()),
+    with_surrogate.map(
+        lambda text: json.dumps({"text": text}, ensure_ascii=False).encode(
+            "utf-8", "surrogatepass"
+        )
+    ),
 )
 content_types = st.sampled_from(["application/json", "text/plain", None])
 

@@ -34,7 +34,7 @@ from typing import Any, NoReturn
 import waitress  # type: ignore[import-untyped]
 from flask import Flask, current_app, g, request, url_for
 from flask.typing import ResponseReturnValue
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.routing import BaseConverter, ValidationError
 
 from viewlib import MethodView
@@ -180,7 +180,11 @@ def request_json() -> Any:
     """The request body decoded as strict JSON, or a 415, 400 or 413 error."""
     if not request.is_json:
         raise APIError(415, "send JSON, with Content-Type: application/json")
-    body = request.get_data()  # over MAX_CONTENT_LENGTH: Werkzeug raises 413
+    # Werkzeug 2.3 and later raise a 413 past MAX_CONTENT_LENGTH as they read
+    # the body; Werkzeug 2.2 (which Flask 2.2 allows) reads any length.
+    if (request.content_length or 0) > current_app.config["MAX_CONTENT_LENGTH"]:
+        raise RequestEntityTooLarge()
+    body = request.get_data()  # no Content-Length: Werkzeug 2.3+ stops at the limit
     try:
         text = body.decode("utf-8")  # JSON on the wire is UTF-8 (RFC 8259)
     except UnicodeDecodeError:
@@ -491,15 +495,32 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     return app
 
 
+def waitress_settings(app: Flask) -> dict[str, int]:
+    """How waitress serves *app*: limits that match the app's own."""
+    return {
+        # A body the app would refuse is refused by waitress as soon as it
+        # is announced, instead of being read (up to 1 GiB by default) first.
+        # waitress refuses a body of this size or more, Werkzeug one larger
+        # than MAX_CONTENT_LENGTH: hence the + 1.
+        "max_request_body_size": app.config["MAX_CONTENT_LENGTH"] + 1,
+        # waitress's defaults, written out: at most 100 open connections
+        # (more wait to be accepted), and a connection with no request in
+        # progress closed after 120 seconds without a byte.
+        "connection_limit": 100,
+        "channel_timeout": 120,
+    }
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """``python bookshelf.py [--port N]``: serve with waitress on 127.0.0.1."""
     parser = argparse.ArgumentParser(description="Serve the bookshelf API.")
     parser.add_argument("--port", type=int, default=8000, help="default: 8000")
     args = parser.parse_args(argv)
     logging.getLogger("waitress").setLevel(logging.INFO)  # "Serving on ..."
+    app = create_app()
     # 127.0.0.1: reachable from this machine only; see the chapter before
     # opening it to a network.
-    waitress.serve(create_app(), host="127.0.0.1", port=args.port)
+    waitress.serve(app, host="127.0.0.1", port=args.port, **waitress_settings(app))
 
 
 if __name__ == "__main__":

@@ -108,6 +108,11 @@ def request_json() -> object:
     """Return the decoded JSON body, or abort with a clear message."""
     if not request.is_json:
         abort(415, "send JSON, with Content-Type: application/json")
+    # Werkzeug 2.2 (which Flask 2.2 allows) reads a body of any length;
+    # later versions raise this 413 themselves as they read.
+    limit = request.max_content_length  # the app's MAX_CONTENT_LENGTH, or None
+    if limit is not None and (request.content_length or 0) > limit:
+        abort(413)
     try:
         return request.get_json()
     except (BadRequest, RecursionError):

@@ -27,11 +27,14 @@ TIMEOUT = 10.0  # seconds, for stopping the loop and the worker threads
 
 
 @contextmanager
-def serving(app: Any, threads: int = 4) -> Iterator[str]:
-    """Serve *app* until the block ends; yield its base URL."""
+def serving(app: Any, threads: int = 4, **settings: int) -> Iterator[str]:
+    """Serve *app* until the block ends; yield its base URL.
+
+    *settings* are more of waitress's, such as ``connection_limit``.
+    """
     sockets: dict[int, Any] = {}  # waitress's socket map, ours to close
     server = waitress.create_server(
-        app, map=sockets, host="127.0.0.1", port=0, threads=threads
+        app, map=sockets, host="127.0.0.1", port=0, threads=threads, **settings
     )
     stop = threading.Event()
 

@@ -13,6 +13,7 @@ import threading
 from typing import Any
 
 from flask import Flask, Request, abort, current_app
+from json_input import read_json
 from werkzeug.exceptions import HTTPException
 
 MAX_TEXT = 200  # characters in a note, after stripping spaces
@@ -56,9 +57,7 @@ class NoteStore:
 
 def note_text(request: Request) -> str:
     """The text from a JSON body ``{"text": "..."}``, or a 4xx naming the problem."""
-    if not request.is_json:
-        abort(415, description="send JSON, with Content-Type: application/json")
-    data = request.get_json(silent=True)  # None for a body that is not JSON
+    data = read_json(request)  # a 415 or 400 for a body that is not usable JSON
     if not isinstance(data, dict):
         abort(400, description='the body must be a JSON object: {"text": "..."}')
     unknown = sorted(set(data) - {"text"})

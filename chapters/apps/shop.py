@@ -7,7 +7,8 @@ template under ``templates/shop/``, so everything shown is autoescaped.
 
 The login is a demonstration only: it takes a name and no password. It shows
 where a login check goes, not how to authenticate anyone. The form has no
-CSRF token either; a real app adds one (Flask-WTF does).
+CSRF token either; a real app adds one (Flask-WTF does). The session cookie
+is ``SameSite=Lax``, which browsers honour, not a replacement for the token.
 """
 
 from __future__ import annotations
@@ -156,6 +157,9 @@ def create_app(store: ProductStore | None = None) -> Flask:
     # The secret key signs the session cookie: from the environment, or a
     # throwaway one (sessions then end when the server stops).
     app.secret_key = os.environ.get("SHOP_SECRET_KEY") or secrets.token_hex()
+    # SameSite=Lax: the browser leaves the session cookie off a POST that a
+    # page of another site sends here, so a forged form arrives logged out.
+    app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
     app.config["MAX_CONTENT_LENGTH"] = 16 * 1024  # bytes; a larger body gets 413
     if store is None:
         store = ProductStore()

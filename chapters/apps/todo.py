@@ -13,12 +13,12 @@ from typing import Any
 
 from flask import Flask, request, url_for
 from flask.typing import ResponseReturnValue
+from json_input import read_json
 from werkzeug.exceptions import (
     BadRequest,
     HTTPException,
     NotFound,
     UnprocessableEntity,
-    UnsupportedMediaType,
 )
 
 from viewlib import MethodView
@@ -53,12 +53,7 @@ class TaskStore:
 
 def read_title() -> str:
     """The title from the request's JSON body, or an HTTP error naming the problem."""
-    if not request.is_json:
-        raise UnsupportedMediaType("send JSON, with Content-Type: application/json")
-    try:
-        data = request.get_json(silent=True)
-    except RecursionError:  # deeply nested JSON; not a ValueError, so not silenced
-        data = None
+    data = read_json(request)  # a 415 or 400 for a body that is not usable JSON
     if not isinstance(data, dict):
         raise BadRequest("the body must be a JSON object")
     title = data.get("title")
