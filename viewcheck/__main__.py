@@ -1,0 +1,8 @@
+# SPDX-License-Identifier: MIT
+"""``python -m viewcheck PATH...``: see :mod:`viewcheck.cli`."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())
