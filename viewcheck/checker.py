@@ -181,10 +181,17 @@ class ClassInfo:
         return ...
 
     def has_handler(self, verb: str) -> bool:
-        """Whether MethodView finds something for this (lowercase) method."""
-        return self.lookup(verb) is not None or (
-            verb == "head" and self.lookup("get") is not None
-        )
+        """Whether MethodView finds an attribute for this (lowercase) method.
+
+        ``HEAD`` falls back to ``get`` when there is no ``head``, so a callable
+        ``get`` handles it too. (A non-callable attribute counts here: CBV105
+        reports it.)
+        """
+        if self.lookup(verb) is not None:
+            return True
+        fallback = self.lookup("get") if verb == "head" else None
+        value = assigned_value(fallback) if fallback is not None else None
+        return fallback is not None and not isinstance(value, LITERALS)
 
 
 def assigned_value(statement: ast.stmt) -> ast.expr | None:
@@ -222,6 +229,21 @@ def method_names(values: ast.expr) -> list[tuple[str, ast.expr]] | None:
             return None
         names.append((element.value, element))
     return names
+
+
+def routed(cls: ClassInfo, verb: str) -> bool:
+    """Whether MethodView routes ``verb`` to this class (as far as the file says).
+
+    Without ``methods`` in its own body, a MethodView subclass gets every verb
+    it has an attribute for (plus its bases' methods); with a literal list,
+    those verbs; with anything else, this checker cannot tell: no.
+    """
+    statement = cls.members.get("methods")
+    if statement is None:
+        return True
+    value = assigned_value(statement)
+    listed = method_names(value) if value is not None else None
+    return listed is not None and verb.upper() in {n.upper() for n, _ in listed}
 
 
 def targets_of(statement: ast.AST) -> list[ast.expr]:
@@ -546,6 +568,13 @@ class Checker:
                     cls.is_method_view
                     and target.id in HTTP_METHODS
                     and isinstance(value, LITERALS)
+                    and routed(cls, target.id)
+                    and not (  # MethodView answers HEAD with get when head is None
+                        target.id == "head"
+                        and isinstance(value, ast.Constant)
+                        and value.value is None
+                        and cls.lookup("get") is not None
+                    )
                 ):
                     self.report("CBV105", statement, target.id)
         if cls.constant("init_every_request") is False:
