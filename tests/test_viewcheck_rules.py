@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from importlib.metadata import version
 from typing import Any
 
 import pytest
@@ -20,6 +21,8 @@ from hypothesis import strategies as st
 
 from tests.budget import examples
 from viewcheck import RULES, check_source
+
+FLASK_VERSION = tuple(int(part) for part in re.findall(r"\d+", version("flask"))[:3])
 
 #: Every case starts with this: the imports and a fresh app, testing mode off,
 #: so that an error in a view shows as a 500, as on a server.
@@ -43,6 +46,8 @@ class Case:
     symptom: str
     on_bad: Any
     on_good: Any
+    #: The first Flask release the symptom shows on, if not every supported one.
+    since_flask: tuple[int, ...] = ()
 
 
 CASES = [
@@ -498,6 +503,31 @@ app.add_url_rule("/", view_func=OptIn.as_view("opt_in"))
         200,
     ),
 ]
+CASES.append(
+    Case(
+        "CBV117",
+        """
+class Ping(MethodView):
+    def get(self):
+        return "pong"
+
+app.add_url_rule("/", view_func=Ping.as_view("ping"))
+app.config["PROVIDE_AUTOMATIC_OPTIONS"] = False  # <--
+""",
+        """
+class Ping(MethodView):
+    def get(self):
+        return "pong"
+
+app.config["PROVIDE_AUTOMATIC_OPTIONS"] = False
+app.add_url_rule("/", view_func=Ping.as_view("ping"))
+""",
+        'client.options("/").status_code',
+        200,
+        405,
+        since_flask=(3, 1),  # the setting is new in Flask 3.1
+    )
+)
 STATIC_CODES = sorted(code for code in RULES if code.startswith("CBV1"))
 
 
@@ -538,6 +568,8 @@ def test_the_nearest_correct_code_gives_no_finding(case: Case) -> None:
 @pytest.mark.parametrize("case", CASES, ids=lambda case: case.code)
 def test_the_symptom_is_real(case: Case, implementation: str) -> None:
     """What the rule's message says happens on the mistake, and not on the fix."""
+    if case.since_flask > FLASK_VERSION:
+        pytest.skip(f"the symptom needs Flask {case.since_flask} or later")
     assert observe(PRELUDE + case.bad, case.symptom, implementation) == case.on_bad
     assert observe(PRELUDE + case.good, case.symptom, implementation) == case.on_good
 

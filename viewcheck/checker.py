@@ -289,6 +289,8 @@ class Scope:
     views: dict[str, ast.Call] = field(default_factory=dict)
     #: Receiver -> endpoint -> the ``as_view`` call registered under it.
     endpoints: dict[str, dict[str, ast.Call]] = field(default_factory=dict)
+    #: Apps and blueprints that have registered a route (``add_url_rule``).
+    routed: set[str] = field(default_factory=set)
     #: Names bound to objects whose ``route`` does accept classes (flask-smorest).
     class_routers: set[str] = field(default_factory=set)
 
@@ -322,6 +324,15 @@ class Scope:
         self.views.pop(name, None)
         self.endpoints.pop(name, None)
         self.class_routers.discard(name)
+        self.routed.discard(name)
+
+    def has_routes(self, name: str) -> bool:
+        scope: Scope | None = self
+        while scope is not None:
+            if name in scope.routed:
+                return True
+            scope = scope.parent
+        return False
 
 
 class Checker:
@@ -440,6 +451,14 @@ class Checker:
                     scope.views[target.id] = value
                 if dotted(value.func).partition(".")[0] in self.smorest:
                     scope.class_routers.add(target.id)
+        elif (
+            isinstance(target, ast.Subscript)
+            and isinstance(target.value, ast.Attribute)
+            and target.value.attr == "config"
+            and isinstance(target.slice, ast.Constant)
+            and target.slice.value == "PROVIDE_AUTOMATIC_OPTIONS"
+        ):
+            self._late_setting(target, dotted(target.value.value), scope)
         elif isinstance(target, ast.Attribute) and target.attr in HTTP_METHODS:
             owner = dotted(target.value)
             cls = scope.find_class(owner)
@@ -493,7 +512,20 @@ class Checker:
         if func.attr == "as_view":
             self._as_view(call, scope)
         elif func.attr == "add_url_rule":
+            scope.routed.add(dotted(func.value))
             self._registration(call, scope)
+        elif (
+            func.attr == "update"
+            and isinstance(func.value, ast.Attribute)
+            and func.value.attr == "config"
+            and any(k.arg == "PROVIDE_AUTOMATIC_OPTIONS" for k in call.keywords)
+        ):
+            self._late_setting(call, dotted(func.value.value), scope)
+
+    def _late_setting(self, node: ast.AST, app: str, scope: Scope) -> None:
+        """``add_url_rule`` reads PROVIDE_AUTOMATIC_OPTIONS when it runs."""
+        if app and scope.has_routes(app):
+            self.report("CBV117", node, app)
 
     def _as_view(self, call: ast.Call, scope: Scope) -> None:
         cls = self.view_class_of(call, scope)

@@ -141,6 +141,13 @@ RULES = _rules(
         f"{PITFALLS}#routing-settings-that-do-not-reach-the-route",
     ),
     Rule(
+        "CBV117",
+        "PROVIDE_AUTOMATIC_OPTIONS is set on {name} after routes were "
+        "registered: those routes keep what they had",
+        "configure the app before registering routes",
+        f"{PITFALLS}#routing-settings-that-do-not-reach-the-route",
+    ),
+    Rule(
         "CBV201",
         "the view function of endpoint {name} lost the routing attributes "
         "as_view set: a decorator applied after as_view replaced it",
