@@ -109,7 +109,8 @@ def check_app(app: Flask) -> list[Finding]:
         if cls is None:
             inner = inner_view(function)
             if inner is not None:
-                findings.append(finding("CBV201", inner.view_class, repr(endpoint)))
+                name = f"{endpoint!r} ({inner.view_class.__name__})"
+                findings.append(finding("CBV201", inner.view_class, name))
             continue
         if not is_method_view(cls):
             continue
@@ -128,7 +129,7 @@ def check_app(app: Flask) -> list[Finding]:
             if missing:
                 name = f"{endpoint!r} ({', '.join(missing)})"
                 findings.append(finding("CBV202", cls, name))
-    return findings
+    return sorted(findings, key=lambda f: (f.path, f.line, f.code))
 
 
 def check_app_spec(spec: str) -> list[Finding]:
