@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-"""``python -m viewcheck PATH...``: see :mod:`viewcheck.cli`."""
+"""``python -m viewcheck PATH...``: see ``viewcheck.cli``."""
 
 import sys
 

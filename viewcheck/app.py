@@ -3,7 +3,7 @@
 """Check a running app: what its routes got, rather than what the source says.
 
 Some mistakes show only once the app exists. A decorator applied to the
-function ``as_view`` returned, without :func:`functools.wraps`, replaces it
+function ``as_view`` returned, without ``functools.wraps``, replaces it
 with a function that has none of its routing attributes; a ``methods=``
 argument to ``add_url_rule`` can route a method no handler exists for. This
 module imports an app (``--app MODULE:FACTORY``, which runs the app's code:
@@ -133,5 +133,5 @@ def check_app(app: Flask) -> list[Finding]:
 
 
 def check_app_spec(spec: str) -> list[Finding]:
-    """Load ``MODULE:FACTORY`` and check it; raises :class:`AppError`."""
+    """Load ``MODULE:FACTORY`` and check it; raises ``AppError``."""
     return check_app(load_app(spec))

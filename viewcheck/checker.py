@@ -2,7 +2,7 @@
 # SPDX-FileCopyrightText: 2026 The viewlib authors
 """Read Python source and find class-based-view mistakes, without running it.
 
-The checker works on the syntax tree that :mod:`ast` builds. It first finds the
+The checker works on the syntax tree that ``ast`` builds. It first finds the
 names bound to ``View`` and ``MethodView`` (imported from ``flask.views``,
 ``flask`` or ``viewlib``), then walks the module's statements in order, as
 Python would run them, remembering each class and what it derives from. A
@@ -87,12 +87,19 @@ NOQA = re.compile(r"#\s*noqa(?::\s*(?P<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*
 class Finding:
     """One mistake: where it is, which rule found it, and where to learn more."""
 
+    #: The file, as given (the ``filename`` argument of ``check_source``).
     path: str
+    #: The line of the mistake, counted from 1.
     line: int
+    #: The column the mistake starts at, counted from 0 (flake8 shows it + 1).
     col: int
+    #: The rule's id, such as ``"CBV102"``; ``# noqa: CBV102`` silences it.
     code: str
+    #: What is wrong, in one line.
     message: str
+    #: What to do instead, in a few words.
     hint: str
+    #: The tutorial section that shows the mistake, relative to the site's root.
     url: str
 
     def format(self) -> str:
@@ -863,7 +870,7 @@ def check_tree(tree: ast.Module, filename: str) -> list[Finding]:
 def analyse(source: str, filename: str) -> tuple[list[Finding], list[Finding]]:
     """The findings in a module's source, and those its ``# noqa`` comments silence.
 
-    Raises :class:`SyntaxError` for source that does not parse, and for source
+    Raises ``SyntaxError`` for source that does not parse, and for source
     nested too deeply to analyse (the checker recurses through the tree).
     """
     lines = source.splitlines()
@@ -887,7 +894,7 @@ def check_source(source: str, filename: str = "<string>") -> list[Finding]:
 
     This is the function to call from other tools (a grader, a page of the
     site): it reads nothing but ``source``, runs none of it, and raises
-    :class:`SyntaxError` if the source cannot be parsed. ``filename`` only
+    ``SyntaxError`` if the source cannot be parsed. ``filename`` only
     labels the findings.
 
     >>> source = '''

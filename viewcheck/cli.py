@@ -11,7 +11,7 @@ and a summary on standard error. The exit status says what happened:
   not load), with a message that says which; other files are still checked.
 
 A folder is searched for ``*.py`` files, except in folders whose name starts
-with a dot and in :data:`SKIPPED_FOLDERS`.
+with a dot and in ``SKIPPED_FOLDERS``.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@
 
 flake8 finds the plugin through the entry point that ``pyproject.toml``
 declares (group ``flake8.extension``, name ``CBV``), once this package is
-installed. flake8 builds the syntax tree, calls :meth:`Plugin.run`, and
+installed. flake8 builds the syntax tree, calls ``Plugin.run``, and
 applies ``# noqa`` comments itself. flake8 is not needed for anything else.
 """
 

@@ -4,8 +4,8 @@
 
 The ids follow flake8's convention (letters, then digits), so ``# noqa: CBV102``
 silences one rule on one line, here and under flake8. ``CBV1xx`` rules read
-the source (:func:`viewcheck.check_source`); ``CBV2xx`` rules look at a
-running app (``--app``, :func:`viewcheck.check_app`).
+the source (``viewcheck.check_source``); ``CBV2xx`` rules look at a
+running app (``--app``, ``viewcheck.app.check_app``).
 
 Links are relative to the root of the tutorial's site: add the address the
 site is served from (``--docs http://127.0.0.1:8000/``) to open them.
