@@ -8,6 +8,9 @@ process of its own.
 
 from __future__ import annotations
 
+import contextlib
+import importlib
+import io
 import json
 import os
 import re
@@ -24,6 +27,7 @@ from flask import Flask
 
 from viewcheck import Finding, check_source
 from viewcheck.app import check_app
+from viewcheck.cli import main
 from viewcheck.flake8_plugin import Plugin
 
 ROOT = Path(__file__).parent.parent
@@ -58,6 +62,20 @@ def viewcheck(*arguments: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[
     )
 
 
+def in_process(*arguments: str) -> subprocess.CompletedProcess[str]:
+    """The command line's ``main``, run here: what ``python -m viewcheck`` runs.
+
+    Used for the checks on files (a process each would cost more than the
+    check); usage errors and ``--app`` run in a real process.
+    """
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stderr(err):
+        status = main(list(arguments), out=out)
+    return subprocess.CompletedProcess(
+        arguments, status, out.getvalue(), err.getvalue()
+    )
+
+
 @pytest.fixture
 def files(tmp_path: Path) -> Path:
     (tmp_path / "mistake.py").write_text(MISTAKE)
@@ -66,18 +84,21 @@ def files(tmp_path: Path) -> Path:
 
 
 def test_a_finding_is_one_line_and_exit_status_1(files: Path) -> None:
-    result = viewcheck(str(files / "mistake.py"))
+    result = viewcheck(str(files / "mistake.py"))  # python -m viewcheck itself
     assert result.returncode == 1
     (line,) = result.stdout.splitlines()
     match = LINE.match(line)
     assert match, line
     assert (match["line"], match["code"]) == ("9", "CBV102")
     assert match["path"] == str(files / "mistake.py")
+    # The same line as Finding.format() (chapter 10 says so).
+    (finding,) = check_source(MISTAKE, str(files / "mistake.py"))
+    assert line == finding.format()
     assert "1 finding(s) in 1 file(s)" in result.stderr
 
 
 def test_nothing_found_is_exit_status_0(files: Path) -> None:
-    result = viewcheck(str(files / "fixed.py"))
+    result = in_process(str(files / "fixed.py"))
     assert (result.returncode, result.stdout) == (0, "")
 
 
@@ -86,7 +107,7 @@ def test_a_folder_is_searched_for_python_files(files: Path) -> None:
     hidden.mkdir(parents=True)
     (hidden / "vendored.py").write_text(MISTAKE)
     (files / "notes.txt").write_text(MISTAKE)
-    result = viewcheck(str(files))
+    result = in_process(str(files))
     assert result.returncode == 1
     assert [LINE.match(line)["path"] for line in result.stdout.splitlines()] == [  # type: ignore[index]
         str(files / "mistake.py")
@@ -95,7 +116,7 @@ def test_a_folder_is_searched_for_python_files(files: Path) -> None:
 
 
 def test_json_for_tools(files: Path) -> None:
-    result = viewcheck("--format", "json", str(files))
+    result = in_process("--format", "json", str(files))
     assert result.returncode == 1
     report = json.loads(result.stdout)
     assert report["files"] == 2
@@ -108,14 +129,14 @@ def test_json_for_tools(files: Path) -> None:
 
 
 def test_docs_puts_the_site_address_before_each_link(files: Path) -> None:
-    result = viewcheck("--docs", "http://127.0.0.1:8000", str(files / "mistake.py"))
+    result = in_process("--docs", "http://127.0.0.1:8000", str(files / "mistake.py"))
     assert "see http://127.0.0.1:8000/chapters/10-pitfalls.html#" in result.stdout
 
 
 def test_noqa_markers_are_counted(files: Path) -> None:
     marked = MISTAKE.replace('"")\n', '"")  # noqa: CBV102  shared on purpose\n')
     (files / "mistake.py").write_text(marked)
-    result = viewcheck(str(files))
+    result = in_process(str(files))
     assert result.returncode == 0
     assert "1 silenced by # noqa" in result.stderr
 
@@ -139,7 +160,7 @@ def test_a_file_it_cannot_read_is_exit_status_2_without_traceback(
         bad.write_bytes(content)
     else:
         bad.write_text(content)
-    result = viewcheck(str(files))
+    result = in_process(str(files))
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert f"{bad}" in result.stderr
@@ -164,12 +185,14 @@ def test_usage_errors_are_exit_status_2(arguments: list[str]) -> None:
 
 def test_the_projects_correct_code_passes() -> None:
     """The issue's acceptance command: the apps and the reference solutions."""
-    result = viewcheck("chapters/apps", "tests/exercise_solutions")
+    result = in_process(
+        str(ROOT / "chapters/apps"), str(ROOT / "tests/exercise_solutions")
+    )
     assert (result.returncode, result.stdout) == (0, "")
 
 
 def test_exercise_10s_starter_fails_with_four_findings() -> None:
-    result = viewcheck("chapters/exercises/10-bug-hunt/exercise.py")
+    result = in_process(str(ROOT / "chapters/exercises/10-bug-hunt/exercise.py"))
     assert result.returncode == 1
     codes = [LINE.match(line)["code"] for line in result.stdout.splitlines()]  # type: ignore[index]
     assert codes == ["CBV102", "CBV112", "CBV112", "CBV110"]
@@ -238,10 +261,17 @@ def test_app_mode_is_silent_on_a_correct_app(views: ModuleType) -> None:
     assert check_app(app_module(views, fixed)["create_app"]()) == []
 
 
-@pytest.mark.parametrize("module", ["bookshelf", "shop", "todo", "inventory"])
+APPS_WITH_FACTORIES = sorted(
+    path.stem
+    for path in (ROOT / "chapters/apps").glob("*.py")
+    if "\ndef create_app(" in path.read_text(encoding="utf-8")
+)
+
+
+@pytest.mark.parametrize("module", APPS_WITH_FACTORIES)
 def test_app_mode_is_silent_on_the_chapters_apps(module: str) -> None:
-    result = viewcheck("--app", f"{module}:create_app", cwd=ROOT / "chapters/apps")
-    assert (result.returncode, result.stdout) == (0, ""), result.stderr
+    factory = importlib.import_module(module).create_app
+    assert check_app(factory()) == []
 
 
 def test_app_mode_on_the_command_line(tmp_path: Path) -> None:

@@ -739,7 +739,7 @@ def method_views(draw: st.DrawFn) -> str:
 
 
 @pytest.mark.parametrize("implementation", ["viewlib", "flask.views"])
-@settings(max_examples=examples(500))
+@settings(max_examples=examples(300))
 @given(body=method_views())
 def test_generated_views_a_finding_exactly_when_a_request_fails(
     body: str, implementation: str
