@@ -454,7 +454,7 @@ class Checker:
         if isinstance(target, ast.Name):
             scope.forget(target.id)
             if isinstance(value, ast.Call):
-                if dotted(value.func).endswith("as_view"):
+                if dotted(value.func).rpartition(".")[2] == "as_view":
                     scope.views[target.id] = value
                 if dotted(value.func).partition(".")[0] in self.smorest:
                     scope.class_routers.add(target.id)
@@ -578,7 +578,10 @@ class Checker:
         view = arguments.get("view_func")
         if isinstance(view, ast.Name):
             view = scope.find_view(view.id)
-        if not (isinstance(view, ast.Call) and dotted(view.func).endswith("as_view")):
+        if not (
+            isinstance(view, ast.Call)
+            and dotted(view.func).rpartition(".")[2] == "as_view"
+        ):
             return
         endpoint = arguments.get("endpoint") or (view.args[0] if view.args else None)
         if not (isinstance(endpoint, ast.Constant) and isinstance(endpoint.value, str)):
