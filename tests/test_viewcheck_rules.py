@@ -761,3 +761,66 @@ def test_generated_views_a_finding_exactly_when_a_request_fails(
 def test_every_rule_names_its_code_form() -> None:
     for code in RULES:
         assert re.fullmatch(r"[A-Z]{1,3}[0-9]+", code)
+
+
+#: Where a generated view keeps the name it read from the request, as code:
+#: how to store it, and how to read it back once another request stored its own.
+STORAGE = {
+    "an attribute of self": ("self.name = {value}", "self.name"),
+    "a local variable": ("name = {value}", "name"),
+    "flask.g": ("g.name = {value}", "g.name"),
+    "a list on the class": ("self.names.append({value})", "self.names[-1]"),
+}
+#: Two requests at once, from two threads (as a threaded server sends them);
+#: each handler waits at the barrier until both have stored their name, so
+#: the two interleave in every run. Returns how many got the other's name.
+TWO_AT_ONCE = """
+import threading
+
+def wrong_answers():
+    answers = {}
+
+    def ask(name):
+        answers[name] = app.test_client().get("/", query_string={"name": name}).text
+
+    threads = [threading.Thread(target=ask, args=(n,)) for n in ("ada", "bob")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=10)
+    return sum(asked != got for asked, got in answers.items())
+"""
+
+
+@st.composite
+def stateful_views(draw: st.DrawFn) -> str:
+    """A View that stores the request's name somewhere, shared instance or not."""
+    store, read = STORAGE[draw(st.sampled_from(sorted(STORAGE)))]
+    shared = draw(st.booleans())
+    lines = [
+        "from flask import g",
+        "both_stored = threading.Barrier(2, timeout=5)",
+        "class Greet(View):",
+        f"    init_every_request = {shared}",
+        "    names = []",
+        "    def dispatch_request(self):",
+        "        " + store.format(value='request.args["name"]'),
+        "        both_stored.wait()",
+        f"        return {read}",
+        "app.add_url_rule('/', view_func=Greet.as_view('greet'))",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("implementation", ["viewlib", "flask.views"])
+@settings(max_examples=examples(100))
+@given(body=stateful_views())
+def test_generated_views_state_findings_exactly_when_requests_mix(
+    body: str, implementation: str
+) -> None:
+    """CBV101 or CBV102 is reported iff one of two requests gets the other's data."""
+    source = PRELUDE + TWO_AT_ONCE + body
+    reported = {f.code for f in check_source(source)} & {"CBV101", "CBV102"}
+    wrong = observe(source, "wrong_answers()", implementation)
+    assert wrong in (0, 1), wrong
+    assert bool(reported) == (wrong == 1), (reported, wrong, body)
