@@ -824,3 +824,23 @@ def test_generated_views_state_findings_exactly_when_requests_mix(
     wrong = observe(source, "wrong_answers()", implementation)
     assert wrong in (0, 1), wrong
     assert bool(reported) == (wrong == 1), (reported, wrong, body)
+
+
+def test_a_lattice_of_diamonds_is_checked_in_steps_proportional_to_its_size() -> None:
+    """Hostile input for the page's panel: 30 levels of diamonds, 2**30 paths."""
+    lines = ["class L0(MethodView):", "    pass"]
+    for level in range(1, 31):
+        below = f"L{level - 1}"
+        lines += [f"class L{level}a({below}):", "    pass"]
+        lines += [f"class L{level}({below}, L{level}a):", "    pass"]
+    lines.append('app.add_url_rule("/", view_func=L30.as_view("l"))')
+    found = check_source(PRELUDE + "\n".join(lines) + "\n")
+    assert [f.code for f in found] == ["CBV111"]
+
+
+def test_a_chain_of_thousands_of_subclasses_is_bounded_work() -> None:
+    lines = ["class C0(View):", "    pass"]
+    lines += [f"class C{n}(C{n - 1}):\n    pass" for n in range(1, 3000)]
+    source = PRELUDE + "\n".join(lines) + "\n"
+    found = check_source(source)  # past MAX_BASES classes, bases count as unknown
+    assert found == []
