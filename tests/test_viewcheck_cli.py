@@ -196,6 +196,10 @@ def test_exercise_10s_starter_fails_with_four_findings() -> None:
     assert result.returncode == 1
     codes = [LINE.match(line)["code"] for line in result.stdout.splitlines()]  # type: ignore[index]
     assert codes == ["CBV102", "CBV112", "CBV112", "CBV110"]
+    # Chapter 10's second command: the same four, as JSON.
+    path = str(ROOT / "chapters/exercises/10-bug-hunt/exercise.py")
+    report = json.loads(in_process("--format", "json", path).stdout)
+    assert [finding["code"] for finding in report["findings"]] == codes
 
 
 # --- --app: what the running app reveals ---
