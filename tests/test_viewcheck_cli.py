@@ -278,6 +278,12 @@ def test_app_mode_is_silent_on_the_chapters_apps(module: str) -> None:
     assert check_app(factory()) == []
 
 
+def test_app_mode_takes_a_file_path() -> None:
+    """Chapter 10's command, from the repository's root."""
+    result = viewcheck("--app", "chapters/apps/bookshelf.py:create_app")
+    assert (result.returncode, result.stdout) == (0, ""), result.stderr
+
+
 def test_app_mode_on_the_command_line(tmp_path: Path) -> None:
     (tmp_path / "an_app.py").write_text(APP)
     result = viewcheck("--app", "an_app:create_app", cwd=tmp_path)

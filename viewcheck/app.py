@@ -34,12 +34,20 @@ class AppError(Exception):
 
 
 def load_app(spec: str) -> Flask:
-    """``MODULE:FACTORY`` -> the app (FACTORY is called if it is not an app)."""
-    module_name, _, attribute = spec.partition(":")
+    """``MODULE:FACTORY`` -> the app (FACTORY is called if it is not an app).
+
+    MODULE is a module name, importable from the current folder, or the path
+    of a ``.py`` file (``chapters/apps/bookshelf.py``), whose folder is then
+    put first on ``sys.path``, as ``flask --app`` does.
+    """
+    module_name, _, attribute = spec.rpartition(":")
     if not module_name or not attribute:
         raise AppError("expected MODULE:FACTORY, for example bookshelf:create_app")
-    if os.getcwd() not in sys.path:
-        sys.path.insert(0, os.getcwd())
+    folder = os.getcwd()
+    if module_name.endswith(".py"):
+        folder, module_name = os.path.split(os.path.abspath(module_name[:-3]))
+    if folder not in sys.path:
+        sys.path.insert(0, folder)
     try:
         module = importlib.import_module(module_name)
         found = getattr(module, attribute)

@@ -57,8 +57,9 @@ def parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--app",
         metavar="MODULE:FACTORY",
-        help="also import MODULE, call FACTORY() (or take it, if it is an app) "
-        "and check the view functions registered on the app",
+        help="also import MODULE (a module name or a .py file), call FACTORY() "
+        "(or take it, if it is an app) and check the app's view functions; "
+        "this runs the app's code",
     )
     parser.add_argument(
         "--docs",
