@@ -65,12 +65,15 @@ def viewcheck(*arguments: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[
 def in_process(*arguments: str) -> subprocess.CompletedProcess[str]:
     """The command line's ``main``, run here: what ``python -m viewcheck`` runs.
 
-    Used for the checks on files (a process each would cost more than the
-    check); usage errors and ``--app`` run in a real process.
+    Used where a process each would cost more than the check; the contract
+    of the real process (``python -m``) has tests of its own below.
     """
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stderr(err):
-        status = main(list(arguments), out=out)
+        try:
+            status = main(list(arguments), out=out)
+        except SystemExit as exit:  # argparse's usage errors
+            status = int(exit.code or 0)
     return subprocess.CompletedProcess(
         arguments, status, out.getvalue(), err.getvalue()
     )
@@ -177,7 +180,7 @@ def test_a_file_it_cannot_read_is_exit_status_2_without_traceback(
     ids=["nothing", "bad-format", "missing-file", "bad-app-spec"],
 )
 def test_usage_errors_are_exit_status_2(arguments: list[str]) -> None:
-    result = viewcheck(*arguments)
+    result = in_process(*arguments)
     assert result.returncode == 2
     assert result.stderr.strip()
     assert "Traceback" not in result.stderr
@@ -303,10 +306,14 @@ def test_app_mode_on_the_command_line(tmp_path: Path) -> None:
     ids=["import-fails", "not-an-app", "no-factory"],
 )
 def test_an_app_that_cannot_load_is_exit_status_2(
-    tmp_path: Path, source: str, message: str
+    tmp_path: Path, source: str, message: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    (tmp_path / "broken_app.py").write_text(source)
-    result = viewcheck("--app", "broken_app:create_app", cwd=tmp_path)
+    module = f"broken_app_{len(source)}"
+    (tmp_path / f"{module}.py").write_text(source)
+    monkeypatch.setattr(sys, "path", list(sys.path))  # load_app adds tmp_path
+    monkeypatch.setitem(sys.modules, module, None)  # imported afresh, then forgotten
+    del sys.modules[module]
+    result = in_process("--app", f"{tmp_path / module}.py:create_app")
     assert result.returncode == 2
     assert message in result.stderr
     assert "Traceback" not in result.stderr
@@ -381,10 +388,15 @@ def test_check_source_runs_nothing(tmp_path: Path) -> None:
     assert not marker.exists()
 
 
-def test_a_flask_app_object_is_accepted_directly(tmp_path: Path) -> None:
-    (tmp_path / "ready.py").write_text(
+def test_a_flask_app_object_is_accepted_directly(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "ready_app.py").write_text(
         "from flask import Flask\napp = Flask(__name__)\n"
     )
-    result = viewcheck("--app", "ready:app", cwd=tmp_path)
+    monkeypatch.setattr(sys, "path", list(sys.path))
+    monkeypatch.setitem(sys.modules, "ready_app", None)
+    del sys.modules["ready_app"]
+    result = in_process("--app", f"{tmp_path / 'ready_app.py'}:app")
     assert result.returncode == 0, result.stderr
-    assert isinstance(Flask(__name__), Flask)
+    assert isinstance(sys.modules["ready_app"].app, Flask)
