@@ -117,7 +117,7 @@ chapters = Sybil(
 docstrings = Sybil(
     name="docstrings",
     parsers=[rest.DocTestParser(optionflags=DOCTEST_FLAGS)],
-    patterns=["viewlib/*.py"],
+    patterns=["viewlib/*.py", "viewcheck/*.py"],
 )
 
 pytest_collect_file = (chapters + docstrings).pytest()

@@ -251,6 +251,9 @@ CONFORMANCE = (
     "tests/test_standalone.py",
 )
 
+#: The copyable packages, whose docstring examples every cell runs.
+PACKAGES = ("viewlib", "viewcheck")
+
 
 #: Tools of requirements.txt that a Flask series cannot have: the listings
 #: that use them say so and are skipped there (flask-smorest 0.47 needs 3.0.2).
@@ -306,7 +309,7 @@ def matrix(session: nox.Session, flask: str) -> None:
     doctest_flags = "doctest_optionflags=ELLIPSIS NORMALIZE_WHITESPACE"
     session.run(
         *(*pytest, "--confcutdir=tests", f"--junitxml={reports}/conformance.xml"),
-        *("--doctest-modules", "-o", doctest_flags, *CONFORMANCE, "viewlib"),
+        *("--doctest-modules", "-o", doctest_flags, *CONFORMANCE, *PACKAGES),
     )
     # One run per exercise: the exercises' conftest takes one solution at a time.
     checks = Path("chapters/exercises")
@@ -323,7 +326,7 @@ def matrix(session: nox.Session, flask: str) -> None:
     tools = requirements_except("flask", "werkzeug", *LEFT_OUT.get(flask, ()))
     session.install(*FLASK_SERIES[flask], *tools)
     # The default testpaths with the root conftest, minus what ran above.
-    done = [f"--ignore={path}" for path in (*CONFORMANCE, "viewlib")]
+    done = [f"--ignore={path}" for path in (*CONFORMANCE, *PACKAGES)]
     allowed = [f"-W{warning}" for warning in FLASK_WARNINGS.get(flask, ())]
     session.run(*pytest, *done, *allowed, f"--junitxml={reports}/pages.xml")
 

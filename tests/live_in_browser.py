@@ -123,7 +123,7 @@ def sybil_passes() -> dict[str, int]:
     subprocess.run(
         [
             *(sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"),
-            *(f"--junitxml={report}", *sources, "viewlib"),
+            *(f"--junitxml={report}", *sources, "viewlib", "viewcheck"),
         ],
         cwd=ROOT,
         check=True,

@@ -49,6 +49,7 @@ ROOT = fetch.ROOT
 #: at each build (so never stale), in the checkout's layout.
 LOCAL = (
     "viewlib",
+    "viewcheck",
     "chapters/apps",
     "chapters/exercises",
     "chapters/data",
