@@ -329,15 +329,24 @@ def test_flake8_runs_the_rules_through_the_declared_entry_point(tmp_path: Path) 
     # An installed distribution is a dist-info folder: make one that declares
     # the same entry point, so flake8 finds the plugin as it would after
     # `pip install`, whichever checkout the environment has installed.
-    info = tmp_path / "site" / "viewcheck_plugin-0.1.dist-info"
-    info.mkdir(parents=True)
-    (info / "METADATA").write_text(
-        "Metadata-Version: 2.1\nName: viewcheck-plugin\nVersion: 0.1\n"
-    )
+    # When this checkout is installed (`pip install -r requirements.txt`
+    # installs it editable), its own dist-info already declares the plugin,
+    # and a second declaration would make flake8 run it twice.
+    from importlib.metadata import entry_points as installed
+
+    site = tmp_path / "site"
+    info = site / "viewcheck_plugin-0.1.dist-info"
+    site.mkdir()
+    if not any(e.name == "CBV" for e in installed(group="flake8.extension")):
+        info.mkdir()
     lines = [f"{name} = {target}" for name, target in entry_points.items()]
-    (info / "entry_points.txt").write_text(
-        "[flake8.extension]\n" + "\n".join(lines) + "\n"
-    )
+    if info.is_dir():
+        (info / "METADATA").write_text(
+            "Metadata-Version: 2.1\nName: viewcheck-plugin\nVersion: 0.1\n"
+        )
+        (info / "entry_points.txt").write_text(
+            "[flake8.extension]\n" + "\n".join(lines) + "\n"
+        )
     sample = tmp_path / "sample.py"
     sample.write_text(
         MISTAKE + "\n\nclass Other(View):\n    init_every_request = False\n\n"
