@@ -11,7 +11,8 @@ sentence links to the place it is stated once:
   (chapter 6, "Run it for real");
 - that the development server's warning is Werkzeug's (chapter 6);
 - how the servers the chapters use run requests on threads (chapter 5,
-  "Many requests at once"; the glossary's WSGI entry).
+  "Many requests at once"; the glossary's WSGI entry);
+- when a request gets an application context of its own (the glossary).
 
 Everything runs on 127.0.0.1 with ephemeral ports and bounded waits, and
 asserts no timing.
@@ -22,15 +23,17 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import subprocess
 import sys
 import threading
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
+from importlib.metadata import version
 
 import pytest
-from flask import Flask, request
+from flask import Flask, current_app, g, request
 from local_server import serving
 from werkzeug.serving import make_server
 
@@ -165,3 +168,21 @@ def test_waitress_runs_requests_on_a_fixed_pool_of_threads() -> None:
     with serving(thread_names_app(), threads=2) as base_url:
         names = thread_names(base_url)
     assert set(names) <= {"waitress-0", "waitress-1"}
+
+
+FLASK_VERSION = tuple(int(part) for part in re.findall(r"\d+", version("flask"))[:2])
+
+
+@pytest.mark.skipif(
+    FLASK_VERSION >= (3, 2), reason="Flask 3.2 merges the request and app contexts"
+)
+def test_a_request_context_reuses_an_active_app_context_of_its_app_only() -> None:
+    # The glossary's "application context" and "request context".
+    first, second = Flask("first"), Flask("second")
+    with first.app_context():
+        g.marker = "set outside the request"
+        with first.test_request_context():
+            assert g.marker == "set outside the request"  # the same context
+        with second.test_request_context():
+            assert current_app._get_current_object() is second  # type: ignore[attr-defined]
+            assert "marker" not in g  # a context of its own
