@@ -108,6 +108,11 @@ def request_json() -> object:
     """Return the decoded JSON body, or abort with a clear message."""
     if not request.is_json:
         abort(415, "send JSON, with Content-Type: application/json")
+    # Werkzeug 2.3 and later refuse a body over MAX_CONTENT_LENGTH when it is
+    # read; Werkzeug 2.2 (Flask 2.2's oldest) only when it is form data.
+    limit = request.max_content_length
+    if limit is not None and (request.content_length or 0) > limit:
+        abort(413)
     try:
         return request.get_json()
     except (BadRequest, RecursionError):
