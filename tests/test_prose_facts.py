@@ -157,6 +157,13 @@ def thread_names(base_url: str, requests: int = 12) -> list[str]:
     return names
 
 
+def test_flask_run_serves_with_threads_unless_told_otherwise() -> None:
+    from flask.cli import run_command
+
+    (option,) = [param for param in run_command.params if param.name == "with_threads"]
+    assert option.default is True
+
+
 def test_werkzeugs_threaded_server_starts_a_thread_per_request() -> None:
     with werkzeug_serving(thread_names_app()) as base_url:
         names = thread_names(base_url)
@@ -168,6 +175,12 @@ def test_waitress_runs_requests_on_a_fixed_pool_of_threads() -> None:
     with serving(thread_names_app(), threads=2) as base_url:
         names = thread_names(base_url)
     assert set(names) <= {"waitress-0", "waitress-1"}
+
+
+def test_waitress_has_four_threads_unless_told_otherwise() -> None:
+    from waitress.adjustments import Adjustments  # type: ignore[import-untyped]
+
+    assert Adjustments().threads == 4
 
 
 FLASK_VERSION = tuple(int(part) for part in re.findall(r"\d+", version("flask"))[:2])
