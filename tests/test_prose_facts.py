@@ -12,7 +12,11 @@ sentence links to the place it is stated once:
 - that the development server's warning is Werkzeug's (chapter 6);
 - how the servers the chapters use run requests on threads (chapter 5,
   "Many requests at once"; the glossary's WSGI entry);
-- when a request gets an application context of its own (the glossary).
+- when a request gets an application context of its own (the glossary);
+- two answers that changed in Werkzeug 2.3, checked on whichever Werkzeug is
+  installed (chapter 5: ``get_json()`` without JSON; chapter 4:
+  ``MAX_CONTENT_LENGTH`` and ``get_data()``), since the chapters' listings
+  show only the current answer (the in-browser run skips nothing).
 
 Everything runs on 127.0.0.1 with ephemeral ports and bounded waits, and
 asserts no timing.
@@ -38,6 +42,15 @@ from local_server import serving
 from werkzeug.serving import make_server
 
 TIMEOUT = 10  # seconds, for a request, a subprocess or a thread
+
+
+def release(name: str) -> tuple[int, ...]:
+    """An installed package's version as (major, minor): (3, 1) for 3.1.9."""
+    return tuple(int(part) for part in re.findall(r"\d+", version(name))[:2])
+
+
+FLASK_VERSION = release("flask")
+WERKZEUG_VERSION = release("werkzeug")
 
 
 def parse_in_a_request(depth: int, closed: bool) -> str:
@@ -183,9 +196,6 @@ def test_waitress_has_four_threads_unless_told_otherwise() -> None:
     assert Adjustments().threads == 4
 
 
-FLASK_VERSION = tuple(int(part) for part in re.findall(r"\d+", version("flask"))[:2])
-
-
 @pytest.mark.skipif(
     FLASK_VERSION >= (3, 2), reason="Flask 3.2 merges the request and app contexts"
 )
@@ -199,3 +209,37 @@ def test_a_request_context_reuses_an_active_app_context_of_its_app_only() -> Non
         with second.test_request_context():
             assert current_app._get_current_object() is second  # type: ignore[attr-defined]
             assert "marker" not in g  # a context of its own
+
+
+def test_get_json_without_json_is_415_from_werkzeug_2_3_and_400_before() -> None:
+    # Chapter 5, "what UserAPI does with bad input".
+    app = Flask(__name__)
+
+    @app.post("/users/")
+    def create() -> dict[str, object]:
+        return {"created": request.get_json()}
+
+    response = app.test_client().post("/users/", data="name=Ada")
+    assert response.status_code == (415 if WERKZEUG_VERSION >= (2, 3) else 400)
+
+
+def test_max_content_length_and_get_data_from_werkzeug_2_3() -> None:
+    # Chapter 4, "no Content-Length, reads no more, and MAX_CONTENT_LENGTH".
+    app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = 10
+
+    @app.put("/raw")
+    def raw() -> dict[str, int]:
+        return {"read": len(request.get_data())}
+
+    @app.post("/form")
+    def form() -> dict[str, int]:
+        return {"fields": len(request.form)}
+
+    client = app.test_client()
+    assert client.post("/form", data={"note": "x" * 20}).status_code == 413
+    response = client.put("/raw", data="x" * 11)
+    if WERKZEUG_VERSION >= (2, 3):
+        assert response.status_code == 413
+    else:
+        assert response.json == {"read": 11}
