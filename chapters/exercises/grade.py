@@ -449,7 +449,9 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
     else:
-        for folder in filter(None, [submissions, args.checks]):
+        solutions = CHECKS.parent.parent / "tests" / "exercise_solutions"
+        private = [submissions, args.checks, solutions if solutions.is_dir() else None]
+        for folder in filter(None, private):
             if others_can_read(folder):
                 print(
                     f"grade.py: warning: {account.name} (so the graded code) can read "
