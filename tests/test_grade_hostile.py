@@ -80,7 +80,10 @@ def test_every_expected_test_must_pass_once() -> None:
 def test_a_test_that_did_not_pass_is_failed(when: str, outcome: str, xfail: bool):
     records = [r for test in EXPECTED[1:] for r in passing(test)]
     first = passing(EXPECTED[0])
-    first = [report(r["test"], when, outcome, xfail) if r["when"] == when else r for r in first]
+    first = [
+        report(r["test"], when, outcome, xfail) if r["when"] == when else r
+        for r in first
+    ]
     assert grade.verdict(EXPECTED, run_of(*first, *records)) == ("failed", 4, 5)
 
 
@@ -178,13 +181,15 @@ ATTACKS = {
     # Rewrite pytest's report file at exit, and write passes to every pipe.
     "atexit": """
 import atexit, os, stat
+PASSED = b'{"test": "x", "when": "call", "outcome": "passed", "xfail": false}\\n'
 def lie():
     with open("report.xml", "w") as f:
-        f.write('<testsuites><testsuite tests="5" failures="0" errors="0"/></testsuites>')
+        f.write('<testsuites><testsuite tests="5" failures="0" errors="0"/>')
+        f.write('</testsuites>')
     for fd in range(3, 64):
         try:
             if stat.S_ISFIFO(os.fstat(fd).st_mode):
-                os.write(fd, b'{"test": "x", "when": "call", "outcome": "passed", "xfail": false}\\n')
+                os.write(fd, PASSED)
         except OSError:
             pass
 atexit.register(lie)
@@ -237,7 +242,8 @@ for pid in ancestors():
                 seen.append(os.readlink(f"/proc/{pid}/cwd"))
             else:
                 with open(f"/proc/{pid}/environ", "rb") as f:
-                    seen += [v.split("=", 1)[-1] for v in f.read().decode().split("\\0")]
+                    pairs = f.read().decode().split("\\0")
+                    seen += [pair.split("=", 1)[-1] for pair in pairs]
         except OSError:
             pass
 say("CMDLINES", [s for s in seen if s])
@@ -361,7 +367,8 @@ import json, resource, subprocess, sys
 command = json.loads(sys.stdin.read())
 done = subprocess.run(command, capture_output=True, text=True, timeout=600)
 peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-print(json.dumps({"code": done.returncode, "out": done.stdout, "err": done.stderr, "peak": peak}))
+out = {"code": done.returncode, "out": done.stdout, "err": done.stderr}
+print(json.dumps({**out, "peak": peak}))
 """
 
 
@@ -427,7 +434,11 @@ def outcome(graded: dict[str, Any], student: str) -> tuple[str, int, int]:
 
 def lines(graded: dict[str, Any], student: str, tag: str) -> list[str]:
     output = graded["results"][student]["output"]
-    return [line.split(" ", 1)[1] for line in output.splitlines() if line.startswith(tag + " ")]
+    return [
+        line.split(" ", 1)[1]
+        for line in output.splitlines()
+        if line.startswith(tag + " ")
+    ]
 
 
 full = full_runs_only("a grading run of twenty crafted submissions")

@@ -98,9 +98,7 @@ def viewlib_home() -> Path | None:
     return None
 
 
-def verdict(
-    expected: list[str], run: sandbox.Run
-) -> tuple[str, int, int]:
+def verdict(expected: list[str], run: sandbox.Run) -> tuple[str, int, int]:
     """The result of a run, and the checks passed of those *expected*.
 
     A test passes if its setup, call and teardown each reported "passed"
@@ -163,7 +161,9 @@ class Grader:
         work = self.folder(names[0], None if hidden else CHECKS)
         for name in names[1:]:
             if hidden:
-                ignore = shutil.ignore_patterns("__pycache__", "exercise.py", "test_*.py")
+                ignore = shutil.ignore_patterns(
+                    "__pycache__", "exercise.py", "test_*.py"
+                )
                 shutil.copytree(CHECKS / name, work / name, ignore=ignore)
                 copy_check(self.hidden_dir(name), work / name)
             else:
@@ -268,7 +268,7 @@ ORDER = ("passed", "failed", "failed (no result)", "timed out", "refused", "miss
 
 
 def tally(results: list[str]) -> str:
-    """"2 passed, 1 refused": how many of each result, in a fixed order."""
+    """ "2 passed, 1 refused": how many of each result, in a fixed order."""
     counts = dict.fromkeys(ORDER, 0)
     for result in results:
         counts[result.split(":")[0]] += 1
@@ -350,7 +350,9 @@ def parser() -> argparse.ArgumentParser:
         metavar="EXERCISE",
         help="grade only this exercise, such as 01-shout (repeat for more)",
     )
-    p.add_argument("--json", type=Path, metavar="FILE", help="also write the results here")
+    p.add_argument(
+        "--json", type=Path, metavar="FILE", help="also write the results here"
+    )
     p.add_argument(
         "--checks",
         type=Path,
@@ -377,7 +379,11 @@ def parser() -> argparse.ArgumentParser:
         "--cpu", type=int, metavar="SECONDS", help="CPU time (default: the timeout)"
     )
     limits.add_argument(
-        "--memory", type=int, default=2048, metavar="MB", help="address space (default 2048)"
+        "--memory",
+        type=int,
+        default=2048,
+        metavar="MB",
+        help="address space (default 2048)",
     )
     limits.add_argument(
         "--file-size",
@@ -445,7 +451,8 @@ def main(argv: list[str] | None = None) -> int:
         os.chdir("/")  # our working directory tells nothing either
     if account is None:
         print(
-            "grade.py: the submissions run as you: they can read and change what you can",
+            "grade.py: the submissions run as you: they can read and change "
+            "what you can",
             file=sys.stderr,
         )
     else:

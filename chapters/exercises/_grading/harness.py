@@ -86,7 +86,10 @@ def set_limits(limits: dict[str, int], uid: int) -> None:
 
 def become(uid: int, gid: int, paths: list[str]) -> list[str]:
     """Give up root for *uid*; return *paths* as folders still readable after."""
-    opened = {path: f"/proc/self/fd/{os.open(path, os.O_RDONLY | os.O_DIRECTORY)}" for path in paths}
+    opened = {
+        path: f"/proc/self/fd/{os.open(path, os.O_RDONLY | os.O_DIRECTORY)}"
+        for path in paths
+    }
     os.setgroups([])
     os.setgid(gid)
     os.setuid(uid)

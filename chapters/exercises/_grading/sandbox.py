@@ -95,7 +95,8 @@ def become_subreaper() -> bool:
     if sys.platform.startswith("linux"):
         import ctypes
 
-        _subreaper = ctypes.CDLL(None).prctl(36, 1, 0, 0, 0) == 0  # PR_SET_CHILD_SUBREAPER
+        # PR_SET_CHILD_SUBREAPER is option 36 of prctl(2).
+        _subreaper = bool(ctypes.CDLL(None).prctl(36, 1, 0, 0, 0) == 0)
     return _subreaper
 
 
@@ -122,7 +123,9 @@ def environment(folder: Path) -> dict[str, str]:
         "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1",
     }
     if os.name == "nt":  # Python on Windows needs these two
-        env.update({k: os.environ[k] for k in ("SYSTEMROOT", "TEMP") if k in os.environ})
+        env.update(
+            {k: os.environ[k] for k in ("SYSTEMROOT", "TEMP") if k in os.environ}
+        )
     return env
 
 
