@@ -447,6 +447,7 @@ def main(argv: list[str] | None = None) -> int:
         parser().error("--user needs root")
     submissions = args.submissions.resolve()
     report = args.json.resolve() if args.json else None
+    hidden = args.checks.resolve() if args.checks else None
     if hidden_args:
         os.chdir("/")  # our working directory tells nothing either
     if account is None:
@@ -457,7 +458,7 @@ def main(argv: list[str] | None = None) -> int:
         )
     else:
         solutions = CHECKS.parent.parent / "tests" / "exercise_solutions"
-        private = [submissions, args.checks, solutions if solutions.is_dir() else None]
+        private = [submissions, hidden, solutions if solutions.is_dir() else None]
         for folder in filter(None, private):
             if others_can_read(folder):
                 print(
@@ -480,7 +481,7 @@ def main(argv: list[str] | None = None) -> int:
         jobs=args.jobs,
         limits=limits,
         account=account,
-        hidden=args.checks.resolve() if args.checks else None,
+        hidden=hidden,
         max_bytes=args.max_size * 1024,
     )
     print(table(results))
