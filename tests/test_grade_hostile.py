@@ -11,6 +11,7 @@ grading rules themselves, without running anything.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
@@ -201,7 +202,9 @@ raise RuntimeError("no solution, but a lie at exit")
         flag="looked",
         code="""import json, sys
     say("SYSPATH", json.dumps(sys.path))
-    say("ENV", json.dumps(sorted(os.environ)))""",
+    say("ENV", json.dumps(sorted(os.environ)))
+    say("CWD", os.getcwd())
+    say("UID", os.getuid())""",
     )
     + """
 import os, sys
@@ -229,7 +232,7 @@ def ancestors():
         with open(f"/proc/{pid}/stat") as f:
             pid = int(f.read().rpartition(")")[2].split()[1])
         yield pid
-seen = []
+seen, readable = [], 0
 for pid in ancestors():
     try:
         with open(f"/proc/{pid}/cmdline", "rb") as f:
@@ -240,10 +243,12 @@ for pid in ancestors():
         try:
             if name == "cwd":
                 seen.append(os.readlink(f"/proc/{pid}/cwd"))
+                readable += 1
             else:
                 with open(f"/proc/{pid}/environ", "rb") as f:
                     pairs = f.read().decode().split("\\0")
                     seen += [pair.split("=", 1)[-1] for pair in pairs]
+                    readable += 1
         except OSError:
             pass
 say("CMDLINES", [s for s in seen if s])
@@ -260,6 +265,7 @@ for place in seen:
         except OSError:
             pass
 say("OVERWRITTEN", hits)
+say("READABLE", readable)
 """,
     # Print a malformed report, then leave at once: no end of the stream.
     "malformed": """
@@ -336,6 +342,27 @@ if not hasattr(sys, "faked"):
     say("STARTED", started)""",
     )
     + SOLUTION,
+    # Burn CPU time until the CPU limit ends the run.
+    "cpu": "while True:\n    pass\n",
+    # Ask for 3 GiB, over the address space limit; then solve the exercise.
+    "memory": ONCE.format(
+        flag="asked",
+        code="""try:
+        bytearray(3 * 1024**3)
+    except MemoryError:
+        say("MEMORY refused")""",
+    )
+    + SOLUTION,
+    # Write a file over the file size limit; then solve the exercise.
+    "filesize": ONCE.format(
+        flag="wrote",
+        code="""try:
+        with open("big", "wb") as f:
+            f.write(b"x" * (65 * 1024 * 1024))
+    except OSError as error:
+        say("FSIZE", error.errno)""",
+    )
+    + SOLUTION,
     # Print 400 MB past pytest's capture, then solve the exercise.
     "flood": ONCE.format(
         flag="flooded",
@@ -405,7 +432,7 @@ def graded(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     results = submissions.with_name("results.json")
     command = [sys.executable, str(EXERCISES / "grade.py"), str(submissions)]
     command += ["--only", "01-shout", "--json", str(results), "--timeout", "30"]
-    command += ["--processes", "16", "--output", "64"]
+    command += ["--processes", "16", "--cpu", "5", "--output", "64"]
     # The arguments go through stdin: no command line of ours names the folder.
     measured = subprocess.run(
         [sys.executable, "-c", MEASURE],
@@ -461,6 +488,9 @@ full = full_runs_only("a grading run of twenty crafted submissions")
         ("spawn", ("passed", 5, 5)),
         ("bomb", ("passed", 5, 5)),
         ("flood", ("passed", 5, 5)),
+        ("cpu", ("failed (no result)", 0, 5)),  # not "timed out": the CPU limit
+        ("memory", ("passed", 5, 5)),
+        ("filesize", ("passed", 5, 5)),
         *[(student, (result, 0, 0)) for student, result in REFUSED.items()],
     ],
 )
@@ -473,7 +503,7 @@ def test_the_table_is_complete(graded) -> None:
     students = {"ada", "bob", *ATTACKS, *REFUSED}
     assert set(graded["results"]) == students
     assert graded["table"].splitlines()[-1] == (
-        f"{len(students)} results: 5 passed, 6 failed, 2 failed (no result), 5 refused"
+        f"{len(students)} results: 7 passed, 6 failed, 3 failed (no result), 5 refused"
     )
 
 
@@ -486,6 +516,8 @@ def test_no_other_students_file_changes(graded) -> None:
     seen = " ".join(lines(graded, "overwrite", "CMDLINES"))
     assert str(graded["submissions"]) not in seen
     assert "grade.py" in seen  # it did read the grader's command line
+    if os.geteuid() == 0:  # as nobody: no environment, no working directory
+        assert set(lines(graded, "overwrite", "READABLE")) == {"0"}
 
 
 @full
@@ -508,9 +540,26 @@ def test_no_process_a_submission_started_survives(graded) -> None:
 
 
 @full
-def test_the_process_limit_bounds_a_fork_bomb(graded) -> None:
+def test_the_limits_hold(graded) -> None:
     [started] = lines(graded, "bomb", "STARTED")
-    assert 0 < int(started) <= 16
+    assert 0 < int(started) <= 16  # --processes 16
+    assert lines(graded, "memory", "MEMORY") == ["refused"]  # --memory 2048
+    assert lines(graded, "filesize", "FSIZE") == [str(errno.EFBIG)]  # --file-size 64
+
+
+@full
+def test_it_runs_alone_in_a_fresh_folder_as_nobody_when_root(graded) -> None:
+    [cwd] = lines(graded, "solution", "CWD")
+    assert Path(cwd).name.startswith("run-")
+    assert not Path(cwd).is_relative_to(graded["submissions"].parent)
+    assert not Path(cwd).exists()  # removed after the run
+    [uid] = lines(graded, "solution", "UID")
+    if os.geteuid() == 0:
+        import pwd
+
+        assert int(uid) == pwd.getpwnam("nobody").pw_uid
+    else:
+        assert int(uid) == os.geteuid()
 
 
 @full
