@@ -135,8 +135,8 @@ class Grader:
     workspace: Path  # a private folder for the runs (mode 711)
     hidden: Path | None = None  # --checks DIR
 
-    def folder(self, exercise: str, checks: Path | None) -> Path:
-        """A fresh run folder: pytest.ini, conftest, viewlib/, the check."""
+    def folder(self, names: list[str], hidden: bool) -> Path:
+        """A fresh run folder: pytest.ini, conftest, viewlib/, the checks."""
         work = Path(tempfile.mkdtemp(prefix="run-", dir=self.workspace))
         # An ini file of its own: no configuration from folders above applies.
         (work / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
@@ -144,30 +144,19 @@ class Grader:
         home = viewlib_home()
         if home is not None:
             copy_check(home / "viewlib", work / "viewlib")
-        if checks is None:  # the hidden checks: the exercise's files, their tests
-            ignore = shutil.ignore_patterns("__pycache__", "exercise.py", "test_*.py")
-            shutil.copytree(CHECKS / exercise, work / exercise, ignore=ignore)
-            copy_check(self.hidden_dir(exercise), work / exercise)
-        else:
-            copy_check(checks / exercise, work / exercise)
+        for name in names:
+            if hidden:  # the exercise's other files (templates), not its tests
+                skip = shutil.ignore_patterns("__pycache__", "exercise.py", "test_*.py")
+                shutil.copytree(CHECKS / name, work / name, ignore=skip)
+                assert self.hidden is not None
+                copy_check(self.hidden / name, work / name)
+            else:
+                copy_check(CHECKS / name, work / name)
         return work
-
-    def hidden_dir(self, exercise: str) -> Path:
-        assert self.hidden is not None
-        return self.hidden / exercise
 
     def collect(self, names: list[str], hidden: bool) -> dict[str, list[str]]:
         """The tests each check defines, collected with no submission in place."""
-        work = self.folder(names[0], None if hidden else CHECKS)
-        for name in names[1:]:
-            if hidden:
-                ignore = shutil.ignore_patterns(
-                    "__pycache__", "exercise.py", "test_*.py"
-                )
-                shutil.copytree(CHECKS / name, work / name, ignore=ignore)
-                copy_check(self.hidden_dir(name), work / name)
-            else:
-                copy_check(CHECKS / name, work / name)
+        work = self.folder(names, hidden)
         args = ["-q", "-p", "no:cacheprovider", "--collect-only", *names]
         run = sandbox.run_pytest(work, args, self.limits, self.account)
         shutil.rmtree(work, ignore_errors=True)
@@ -186,7 +175,7 @@ class Grader:
 
     def run(self, exercise: str, source: Path, hidden: bool) -> sandbox.Run:
         """Run one check (the visible or the hidden one) on one staged file."""
-        work = self.folder(exercise, None if hidden else CHECKS)
+        work = self.folder([exercise], hidden)
         shutil.copy(source, work / exercise / "exercise.py")
         args = ["-q", "-p", "no:cacheprovider", exercise]
         try:

@@ -79,7 +79,7 @@ class Run:
 
 # The grader's children that are pytest runs now; any other child it has
 # was adopted (an orphan of a run) and is killed. The lock covers starting a
-# child and sweeping, so a run that is starting is never taken for an orphan.
+# child and sweeping, so a run that is starting is not taken for an orphan.
 _lock = threading.Lock()
 _running: set[int] = set()
 _subreaper = False
@@ -177,7 +177,7 @@ def run_pytest(
         threading.Thread(target=read_results, args=(read_end, run)),
     ]
     for reader in readers:
-        reader.daemon = True  # a reader left blocked never holds up the exit
+        reader.daemon = True  # a reader left blocked does not hold up the exit
         reader.start()
     try:
         child.wait(timeout=limits.timeout)
