@@ -196,7 +196,7 @@ def grade(
     max_bytes: int = MAX_BYTES,
 ) -> list[Result]:
     """Run the checks (all, or those named in *only*) on every student's files."""
-    limits = limits or sandbox.Limits(timeout=timeout, cpu=max(1, int(timeout)))
+    limits = limits or sandbox.Limits(timeout=timeout, cpu=max(1, int(2 * timeout)))
     names = only or exercises()
     students = sorted(p.name for p in submissions.iterdir() if p.is_dir())
     with tempfile.TemporaryDirectory(prefix="grade-") as temp:
@@ -365,7 +365,11 @@ def parser() -> argparse.ArgumentParser:
         help=f"wall-clock time (default {TIMEOUT})",
     )
     limits.add_argument(
-        "--cpu", type=int, metavar="SECONDS", help="CPU time (default: the timeout)"
+        "--cpu",
+        type=int,
+        metavar="SECONDS",
+        help="CPU time, all threads together (default: twice the timeout, so that "
+        "a one-thread loop is 'timed out')",
     )
     limits.add_argument(
         "--memory",
@@ -457,7 +461,7 @@ def main(argv: list[str] | None = None) -> int:
                 )
     limits = sandbox.Limits(
         timeout=args.timeout,
-        cpu=args.cpu or max(1, int(args.timeout)),
+        cpu=args.cpu or max(1, int(2 * args.timeout)),
         memory=args.memory * MB,
         file_size=args.file_size * MB,
         processes=args.processes,

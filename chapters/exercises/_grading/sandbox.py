@@ -42,7 +42,7 @@ class Limits:
     """What one run may use (grade.py's options; sizes in bytes)."""
 
     timeout: float = 60.0  # seconds of wall-clock time
-    cpu: int = 60  # seconds of CPU time
+    cpu: int = 120  # seconds of CPU time, all threads together
     memory: int = 2048 * 1024 * 1024  # address space
     file_size: int = 64 * 1024 * 1024  # largest file it may write
     processes: int = 64  # processes and threads it may add
