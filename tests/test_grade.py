@@ -43,7 +43,8 @@ def test_grading_a_folder_of_submissions(tmp_path: Path) -> None:
     submit(submissions, "cy", "02-spellcheck", "while True:\n    pass\n")
     report = tmp_path / "results.json"
     only = [arg for exercise in GRADED for arg in ("--only", exercise)]
-    options = [*only, "--timeout", "3", "--json", str(report)]
+    # Room for a loaded machine: the honest runs take a few seconds each.
+    options = [*only, "--timeout", "20", "--json", str(report)]
     result = subprocess.run(
         [sys.executable, str(EXERCISES / "grade.py"), str(submissions), *options],
         capture_output=True,
@@ -105,3 +106,76 @@ def test_the_instructors_page_lists_every_exercise() -> None:
         f"instructors.md's table of exercises lacks {sorted(folders - listed)} "
         f"and names {sorted(listed - folders)}, which have no folder"
     )
+
+
+#: A hidden check for exercise 1, as an instructor writes one (instructors.md).
+HIDDEN_CHECK = """\
+from types import ModuleType
+
+from markupsafe import escape
+
+
+def test_other_names_shout_too(exercise: ModuleType) -> None:
+    client = exercise.create_app().test_client()
+    for name in ("grace", "Émile", "o'neil"):
+        response = client.get(f"/shout/{name}")
+        assert response.text == f"HELLO, {escape(name.upper())}!", name
+"""
+
+#: Answers the visible check's questions, and no others.
+HARDCODED = """\
+from flask import Flask
+
+from viewlib import View
+
+ANSWERS = {"ada": "HELLO, ADA!", "<b>": "HELLO, &lt;B&gt;!"}
+
+
+class Shout(View):
+    def dispatch_request(self, name):
+        if len(name) > 40:
+            return {"error": "name must be at most 40 characters"}, 400
+        return ANSWERS.get(name, "HELLO!")
+
+
+def create_app():
+    app = Flask(__name__)
+    app.add_url_rule("/shout/<name>", view_func=Shout.as_view("shout"))
+    return app
+"""
+
+
+@full_runs_only("a pytest process per submission")
+def test_hidden_checks_run_the_same_way_in_a_column_of_their_own(
+    tmp_path: Path,
+) -> None:
+    hidden = tmp_path / "hidden-checks"
+    (hidden / "01-shout").mkdir(parents=True)
+    (hidden / "01-shout" / "test_hidden.py").write_text(HIDDEN_CHECK)
+    submissions = tmp_path / "submissions"
+    submit(submissions, "ada", "01-shout", SOLUTIONS / "01-shout.py")
+    submit(submissions, "cy", "01-shout", HARDCODED)
+    # 02-spellcheck has no hidden check: its column says "-".
+    submit(submissions, "cy", "02-spellcheck", SOLUTIONS / "02-spellcheck.py")
+    report = tmp_path / "results.json"
+    options = ["--only", "01-shout", "--only", "02-spellcheck", "--json", str(report)]
+    options += ["--checks", str(hidden)]
+    result = subprocess.run(
+        [sys.executable, str(EXERCISES / "grade.py"), str(submissions), *options],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    rows = [line.split("  ") for line in result.stdout.splitlines()[2:6]]
+    rows = [[cell.strip() for cell in row if cell.strip()] for row in rows]
+    assert rows == [
+        ["ada", "01-shout", "passed", "5/5", "passed 1/1"],
+        ["ada", "02-spellcheck", "missing", "-", "-"],
+        ["cy", "01-shout", "passed", "5/5", "failed 0/1"],
+        ["cy", "02-spellcheck", "passed", "10/10", "-"],
+    ]
+    assert result.stdout.splitlines()[-1] == "hidden checks: 1 passed, 1 failed"
+    cy = json.loads(report.read_text())[2]
+    assert (cy["hidden"], cy["hidden_passed"], cy["hidden_total"]) == ("failed", 0, 1)
