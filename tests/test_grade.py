@@ -179,3 +179,80 @@ def test_hidden_checks_run_the_same_way_in_a_column_of_their_own(
     assert result.stdout.splitlines()[-1] == "hidden checks: 1 passed, 1 failed"
     cy = json.loads(report.read_text())[2]
     assert (cy["hidden"], cy["hidden_passed"], cy["hidden_total"]) == ("failed", 0, 1)
+
+
+# --- grade.py --feedback: viewcheck's findings beside the result ---
+
+sys.path.insert(0, str(EXERCISES))  # grade.py's helpers, as grade.py imports them
+from _grading import feedback  # noqa: E402
+
+CHECKER = feedback.load(EXERCISES / "grade.py")
+
+
+def test_feedback_names_each_mistake_and_its_line() -> None:
+    assert CHECKER is not None
+    source = (EXERCISES / "10-bug-hunt" / "exercise.py").read_text()
+    found = feedback.findings(CHECKER, source, "exercise.py")
+    assert [(f["code"], f["line"], f["silenced"]) for f in found] == [
+        ("CBV102", 86, False),
+        ("CBV112", 153, False),
+        ("CBV112", 157, False),
+        ("CBV110", 192, False),
+    ]
+    assert all(str(f["url"]).startswith("chapters/10-pitfalls.html#") for f in found)
+    assert feedback.summary(found) == (
+        "CBV102 line 86, CBV112 line 153, CBV112 line 157, CBV110 line 192"
+    )
+
+
+def test_feedback_shows_what_a_students_noqa_silences() -> None:
+    assert CHECKER is not None
+    source = (
+        "from flask.views import MethodView\n\n\n"
+        "class Ping(MethodView):\n"
+        "    methods = ['GET', 'POST']  # noqa: CBV106  trust me\n\n"
+        "    def get(self):\n        return 'pong'\n"
+    )
+    found = feedback.findings(CHECKER, source, "exercise.py")
+    assert feedback.summary(found) == "CBV106 line 5 (silenced)"
+
+
+def test_feedback_on_a_correct_file_is_empty() -> None:
+    assert CHECKER is not None
+    source = (SOLUTIONS / "10-bug-hunt.py").read_text()
+    assert feedback.summary(feedback.findings(CHECKER, source, "exercise.py")) == "-"
+
+
+def test_feedback_on_a_hostile_file_is_a_reason_not_a_crash() -> None:
+    assert CHECKER is not None
+    for source in ("def f(:\n", "x = " + "(" * 100_000 + ")" * 100_000, "a\0b"):
+        (found,) = feedback.findings(CHECKER, source, "exercise.py")
+        assert found["code"] == "unreadable", found
+        assert feedback.summary([found]).startswith("unreadable")
+
+
+@full_runs_only("a pytest process per submission")
+def test_grading_with_feedback_adds_a_column(tmp_path: Path) -> None:
+    submissions = tmp_path / "submissions"
+    submit(submissions, "ada", "10-bug-hunt", SOLUTIONS / "10-bug-hunt.py")
+    submit(submissions, "bob", "10-bug-hunt", EXERCISES / "10-bug-hunt" / "exercise.py")
+    report = tmp_path / "results.json"
+    options = ["--only", "10-bug-hunt", "--feedback", "--json", str(report)]
+    result = subprocess.run(
+        [sys.executable, str(EXERCISES / "grade.py"), str(submissions), *options],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    header, _, ada, bob = result.stdout.splitlines()[:4]
+    assert header.split()[-2:] == ["feedback", "(viewcheck)"]
+    assert ada.split()[:3] == ["ada", "10-bug-hunt", "passed"] and ada.endswith(" -")
+    assert bob.split()[:3] == ["bob", "10-bug-hunt", "failed"]
+    assert bob.endswith("CBV112 line 157, CBV110 line 192")
+    rows = json.loads(report.read_text())
+    assert rows[0]["feedback"] == []
+    assert [f["code"] for f in rows[1]["feedback"]] == [
+        "CBV102", "CBV112", "CBV112", "CBV110"
+    ]

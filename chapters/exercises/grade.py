@@ -28,6 +28,9 @@ the threat model):
   if every test that the check defines ran once and passed.
 - ``--checks DIR``: hidden checks, laid out like this folder, run the same
   way and shown in a column of their own.
+- ``--feedback``: a column with viewcheck's findings on each file (the
+  class-based-view mistakes the tutorial shows), so a failing file says why.
+  viewcheck reads the file and runs none of it.
 
 It needs only Python's standard library and pytest (and Flask, for the
 checks); the helpers are in the ``_grading`` folder next to it.
@@ -46,8 +49,9 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from types import ModuleType
 
-from _grading import sandbox
+from _grading import feedback, sandbox
 from _grading.submissions import MAX_BYTES, take
 
 CHECKS = Path(__file__).resolve().parent
@@ -81,6 +85,8 @@ class Result:
     hidden: str | None = None  # the same three for the hidden checks, if any
     hidden_passed: int = 0
     hidden_total: int = 0
+    #: viewcheck's findings on the file (--feedback), as dicts, or None
+    feedback: list[dict[str, object]] | None = None
 
 
 def exercises(checks: Path = CHECKS) -> list[str]:
@@ -194,8 +200,13 @@ def grade(
     account: sandbox.Account | None = None,
     hidden: Path | None = None,
     max_bytes: int = MAX_BYTES,
+    checker: ModuleType | None = None,
 ) -> list[Result]:
-    """Run the checks (all, or those named in *only*) on every student's files."""
+    """Run the checks (all, or those named in *only*) on every student's files.
+
+    With *checker* (viewcheck's, from ``feedback.load``), each file read
+    also gets viewcheck's findings, before anything runs.
+    """
     limits = limits or sandbox.Limits(timeout=timeout, cpu=max(1, int(2 * timeout)))
     names = only or exercises()
     students = sorted(p.name for p in submissions.iterdir() if p.is_dir())
@@ -229,6 +240,9 @@ def grade(
                 return Result(student, name, source)
             run = grader.run(name, source, hidden=False)
             result = Result(student, name, *verdict(expected[name], run), run.output)
+            if checker is not None:
+                text = source.read_bytes().decode("utf-8")  # take() checked it
+                result.feedback = feedback.findings(checker, text, "exercise.py")
             if name in expected_hidden:
                 secret = grader.run(name, source, hidden=True)
                 result.hidden, result.hidden_passed, result.hidden_total = verdict(
@@ -241,7 +255,7 @@ def grade(
 
 
 #: The table's columns: a title and what to show for a result. Add a column
-#: by adding a pair (grade.py --feedback will add one).
+#: by adding a pair.
 Column = tuple[str, Callable[[Result], str]]
 COLUMNS: list[Column] = [
     ("student", lambda r: r.student),
@@ -252,6 +266,10 @@ COLUMNS: list[Column] = [
 HIDDEN: Column = (
     "hidden checks",
     lambda r: f"{r.hidden} {r.hidden_passed}/{r.hidden_total}" if r.hidden else "-",
+)
+FEEDBACK: Column = (
+    "feedback (viewcheck)",
+    lambda r: feedback.summary(r.feedback) if r.feedback is not None else "-",
 )
 ORDER = ("passed", "failed", "failed (no result)", "timed out", "refused", "missing")
 
@@ -268,6 +286,7 @@ def table(results: list[Result], columns: list[Column] | None = None) -> str:
     """The results as an aligned text table, with the totals under it."""
     if columns is None:
         columns = COLUMNS + ([HIDDEN] if any(r.hidden for r in results) else [])
+        columns += [FEEDBACK] if any(r.feedback is not None for r in results) else []
     rows = [[title for title, _ in columns]]
     rows += [[show(r) for _, show in columns] for r in results]
     widths = [max(len(row[i]) for row in rows) for i in range(len(columns))]
@@ -347,6 +366,13 @@ def parser() -> argparse.ArgumentParser:
         type=Path,
         metavar="DIR",
         help="hidden checks, laid out like chapters/exercises (DIR/01-shout/test_*.py)",
+    )
+    p.add_argument(
+        "--feedback",
+        action="store_true",
+        help="add a column with viewcheck's findings on each file: the "
+        "class-based-view mistakes it recognises, with their lines (it reads "
+        "the files and runs none of them)",
     )
     p.add_argument(
         "--jobs",
@@ -467,6 +493,9 @@ def main(argv: list[str] | None = None) -> int:
         processes=args.processes,
         output=args.output * 1024,
     )
+    checker = feedback.load(CHECKS) if args.feedback else None
+    if args.feedback and checker is None:
+        parser().error("--feedback needs viewcheck/ in a folder above grade.py")
     sandbox.become_subreaper()
     results = grade(
         submissions,
@@ -476,6 +505,7 @@ def main(argv: list[str] | None = None) -> int:
         account=account,
         hidden=hidden,
         max_bytes=args.max_size * 1024,
+        checker=checker,
     )
     print(table(results))
     if report:
