@@ -42,6 +42,7 @@ exclude_patterns = [
     "build",
     "dist",
     ".live-cache",
+    ".axe-cache",
 ]
 
 myst_enable_extensions = ["colon_fence", "deflist"]
