@@ -41,10 +41,10 @@ TARBALL_NAME = f"axe-core-{AXE_VERSION}.tgz"
 TARBALL_URL = f"https://registry.npmjs.org/axe-core/-/{TARBALL_NAME}"
 #: The file in the tarball that a page runs.
 SCRIPT = "package/axe.min.js"
-FETCH_HINT = f"run `python -m accessibility.axe` (it needs npm's registry) to fetch it"
+FETCH_HINT = "run `python -m accessibility.axe` (it needs npm's registry) to fetch it"
 
 
-class Unavailable(Exception):
+class AxeUnavailableError(Exception):
     """axe-core is not in the cache, or the cached copy is not the pinned one."""
 
 
@@ -53,7 +53,7 @@ def verified(data: bytes) -> bytes:
     algorithm, expected = AXE_INTEGRITY.split("-", 1)
     actual = base64.b64encode(hashlib.new(algorithm, data).digest()).decode()
     if actual != expected:
-        raise Unavailable(
+        raise AxeUnavailableError(
             f"{TARBALL_NAME}: {algorithm} {actual} is not the pinned {expected}"
         )
     return data
@@ -92,7 +92,7 @@ def fetch(cache: Path = CACHE) -> Path:
         try:
             verified(target.read_bytes())
             return target
-        except Unavailable:
+        except AxeUnavailableError:
             target.unlink()  # not the pinned file: fetch it again
     with tempfile.TemporaryDirectory(prefix="axe-fetch-") as tmp:
         data = verified(download(Path(tmp)))
@@ -107,12 +107,13 @@ def script(cache: Path = CACHE) -> str:
     """axe-core's JavaScript, read from the cached tarball after checking it."""
     tarball = cache / TARBALL_NAME
     if not tarball.is_file():
-        raise Unavailable(f"axe-core {AXE_VERSION} is not in {cache.name}/: {FETCH_HINT}")
+        missing = f"axe-core {AXE_VERSION} is not in {cache.name}/"
+        raise AxeUnavailableError(f"{missing}: {FETCH_HINT}")
     data = verified(tarball.read_bytes())
     with tarfile.open(fileobj=io.BytesIO(data)) as tar:
         member = tar.extractfile(SCRIPT)
         if member is None:
-            raise Unavailable(f"{TARBALL_NAME} has no {SCRIPT}")
+            raise AxeUnavailableError(f"{TARBALL_NAME} has no {SCRIPT}")
         return member.read().decode("utf-8")
 
 
@@ -126,9 +127,10 @@ def main(argv: list[str] | None = None) -> int:
     optional = parser.parse_args(argv).optional
     try:
         path = fetch(CACHE)
-    except (OSError, subprocess.SubprocessError, Unavailable) as error:
+    except (OSError, subprocess.SubprocessError, AxeUnavailableError) as error:
         if not optional:
-            raise SystemExit(f"axe: could not fetch axe-core {AXE_VERSION}: {error}")
+            message = f"axe: could not fetch axe-core {AXE_VERSION}: {error}"
+            raise SystemExit(message) from error
         print(f"axe: could not fetch axe-core {AXE_VERSION} ({error});")
         print("axe: the accessibility checks will skip")
         return 0
