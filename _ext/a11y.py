@@ -15,8 +15,8 @@ write, made here rather than in the installed packages:
   wrapper is made focusable (``tabindex="0"``), and named after its table,
   as a ``group``, so that a screen reader says what took the focus.
 - furo's page has two ``<aside>`` landmarks with no name (the navigation
-  drawer and "On this page"), and puts its page tools (view the source,
-  the theme switch) outside every landmark. ``_templates/page.html`` passes
+  drawer and "On this page"), and puts its page tools ("Back to top", view
+  the source, the theme switch) outside every landmark. ``_templates/page.html`` passes
   the page through :func:`name_landmarks`, which names both asides and
   makes the tools a named region. Each change must match furo's markup
   exactly once: when a furo release changes it, the build fails here
@@ -48,8 +48,12 @@ LANDMARKS = (
         "two unnamed complementary landmarks",
     ),
     (
-        r'<div class="content-icon-container">',
-        '<div class="content-icon-container" role="region" aria-label="Page tools">',
+        # "Back to top" (shown when scrolling up) and the icons above the
+        # article (view the source, the theme switch, "On this page" on a
+        # narrow screen): a region around them, which ends where the main
+        # landmark starts. Neither moves: one is fixed, the other floats.
+        r'(<a href="#" class="back-to-top muted-link">.*?)(\s*<article role="main")',
+        r'<div class="page-tools" role="region" aria-label="Page tools">\1</div>\2',
         "the page tools are outside every landmark",
     ),
 )
@@ -58,7 +62,7 @@ LANDMARKS = (
 def name_landmarks(html: str) -> Markup:
     """furo's rendered page body, with its landmarks named (see LANDMARKS)."""
     for pattern, replacement, why in LANDMARKS:
-        html, count = re.subn(pattern, replacement, html)
+        html, count = re.subn(pattern, replacement, html, flags=re.DOTALL)
         if count != 1:
             raise ExtensionError(
                 f"_ext/a11y.py: furo's markup changed ({pattern!r} found {count} "
