@@ -221,6 +221,46 @@ def test_page_has_no_axe_violations(
         pytest.fail(readable(violations, f"on {page} at {width} px, {mode}"), False)
 
 
+#: Where the focus is: the element's id, whether it is in the navigation
+#: drawer, and whether any of it is inside the window.
+FOCUS = """
+const element = document.activeElement, box = element.getBoundingClientRect();
+return {id: element.id, drawer: !!element.closest(".sidebar-drawer"),
+        seen: box.right > 0 && box.left < innerWidth && box.bottom > 0};
+"""
+
+
+def tab(browser: webdriver.Chrome, key: str = Keys.TAB) -> dict[str, Any]:
+    ActionChains(browser).send_keys(key).perform()
+    focus: dict[str, Any] = browser.execute_script(FOCUS)
+    return focus
+
+
+def test_narrow_navigation_opens_from_the_keyboard(
+    browser: webdriver.Chrome, base_url: str
+) -> None:
+    """At 390 px furo's navigation is a drawer (custom.css: keyboard use).
+
+    Closed, Tab does not walk through its hidden links; the first Tab
+    reaches its toggle, Space opens it, and Tab then reaches its links.
+    """
+    page = "chapters/04-methodview.html"
+    show(browser, base_url, page, WIDTHS[1], MODES[0])
+    closed = [tab(browser) for _ in range(30)]
+    assert closed[0]["id"] == "__navigation", closed[0]
+    assert [f for f in closed if f["drawer"]] == [], "Tab went into the closed drawer"
+    open_page(browser, urljoin(base_url, page))
+    assert tab(browser)["id"] == "__navigation"
+    tab(browser, Keys.SPACE)
+    assert browser.execute_script(
+        "return document.getElementById('__navigation').checked"
+    )
+    opened = [tab(browser) for _ in range(10)]
+    in_drawer = [f for f in opened if f["drawer"]]
+    assert in_drawer, f"no Tab reached the open drawer: {opened}"
+    assert all(f["seen"] for f in in_drawer), in_drawer
+
+
 #: The example run from the keyboard, on the first chapter: the output it prints.
 KEYBOARD_PAGE = "chapters/01-view.html"
 KEYBOARD_CODE = 'app.test_client().get("/hello/World").text'
