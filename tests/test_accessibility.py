@@ -8,6 +8,8 @@
   empty-table-header), versions.md's generated table included.
 - _ext/a11y.py's fixes to furo's markup fail the build, rather than do
   nothing, when the markup they fix is not there.
+- axe-core (accessibility/axe.py) is refused unless it is the pinned
+  tarball, and offline its fetch says why.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from sphinx.errors import ExtensionError
 
 import conf
 from _ext import a11y
+from accessibility import axe
 
 ROOT = Path(__file__).parent.parent
 #: WCAG 2.1 success criterion 1.4.3 (AA): text at least 4.5 times as light.
@@ -160,3 +163,31 @@ def test_furo_landmarks_are_named() -> None:
     tools = '<div class="page-tools" role="region" aria-label="Page tools"><a href'
     assert tools in named
     assert '</div></div><article role="main"' in named
+
+
+def test_axe_core_missing_says_how_to_fetch_it(tmp_path: Path) -> None:
+    with pytest.raises(
+        axe.AxeUnavailableError, match=re.escape("python -m accessibility.axe")
+    ):
+        axe.script(tmp_path)
+
+
+def test_axe_core_that_is_not_the_pinned_tarball_is_refused(tmp_path: Path) -> None:
+    (tmp_path / axe.TARBALL_NAME).write_bytes(b"not axe-core")
+    with pytest.raises(axe.AxeUnavailableError, match="is not the pinned"):
+        axe.script(tmp_path)
+
+
+def test_offline_the_fetch_explains_and_the_optional_one_exits_0(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def offline(work: Path) -> bytes:
+        raise OSError("no route to registry.npmjs.org")
+
+    monkeypatch.setattr(axe, "CACHE", tmp_path)
+    monkeypatch.setattr(axe, "download", offline)
+    assert axe.main(["--optional"]) == 0
+    assert "no route to registry.npmjs.org" in capsys.readouterr().out
+    with pytest.raises(SystemExit, match="could not fetch axe-core"):
+        axe.main([])
+    assert list(tmp_path.iterdir()) == []  # nothing half-written
