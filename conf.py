@@ -69,6 +69,8 @@ html_theme = "furo"
 templates_path = ["_templates"]
 html_static_path = ["_static"]
 html_css_files = ["custom.css"]
+# Keyboard use of furo's drawers on a narrow screen (with custom.css).
+html_js_files = [("drawers.js", {"defer": "defer"})]
 html_favicon = "_static/favicon.svg"
 # Furo's default dark style ("native") underlines class and module names, which
 # then look like links; this one colours them instead.

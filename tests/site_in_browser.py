@@ -239,10 +239,11 @@ def tab(browser: webdriver.Chrome, key: str = Keys.TAB) -> dict[str, Any]:
 def test_narrow_navigation_opens_from_the_keyboard(
     browser: webdriver.Chrome, base_url: str
 ) -> None:
-    """At 390 px furo's navigation is a drawer (custom.css: keyboard use).
+    """At 390 px furo's navigation is a drawer (custom.css, drawers.js).
 
     Closed, Tab does not walk through its hidden links; the first Tab
-    reaches its toggle, Space opens it, and Tab then reaches its links.
+    reaches its toggle, Enter opens it, and Tab then reaches its links;
+    Escape closes it.
     """
     page = "chapters/04-methodview.html"
     show(browser, base_url, page, WIDTHS[1], MODES[0])
@@ -251,14 +252,17 @@ def test_narrow_navigation_opens_from_the_keyboard(
     assert [f for f in closed if f["drawer"]] == [], "Tab went into the closed drawer"
     open_page(browser, urljoin(base_url, page))
     assert tab(browser)["id"] == "__navigation"
-    tab(browser, Keys.SPACE)
-    assert browser.execute_script(
-        "return document.getElementById('__navigation').checked"
-    )
+    state = "const t = document.getElementById('__navigation');"
+    state += "return [t.checked, t.getAttribute('aria-pressed')]"
+    assert browser.execute_script(state) == [False, "false"]
+    tab(browser, Keys.ENTER)
+    assert browser.execute_script(state) == [True, "true"]
     opened = [tab(browser) for _ in range(10)]
     in_drawer = [f for f in opened if f["drawer"]]
     assert in_drawer, f"no Tab reached the open drawer: {opened}"
     assert all(f["seen"] for f in in_drawer), in_drawer
+    assert tab(browser, Keys.ESCAPE)["id"] == "__navigation"
+    assert browser.execute_script(state) == [False, "false"]
 
 
 #: The example run from the keyboard, on the first chapter: the output it prints.
