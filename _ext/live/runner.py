@@ -43,8 +43,11 @@ APPS = LOCAL / "chapters" / "apps"
 namespaces: dict[str, dict[str, Any]] = {}
 #: The most characters of output one run keeps and shows; the rest is counted.
 LIMIT = 100_000
-#: Output reaches the page in pieces of about this many characters, or sooner
-#: when ``FLUSH_SECONDS`` have passed since the last one.
+#: Output reaches the page as it is written for the first ``EAGER`` writes of
+#: a run; after that in pieces of about ``CHUNK`` characters, or sooner when
+#: ``FLUSH_SECONDS`` have passed since the last one (a program that prints a
+#: lot then sends a few dozen messages, not one per print).
+EAGER = 200
 CHUNK = 8_192
 FLUSH_SECONDS = 0.1
 sink: Callable[[str], None] | None = None
@@ -69,6 +72,7 @@ class Capped(io.TextIOBase):
         self.omitted = 0  # characters counted, not kept
         self.pending: list[str] = []
         self.pending_size = 0
+        self.writes = 0
         self.last = time.monotonic()
 
     def writable(self) -> bool:
@@ -83,8 +87,13 @@ class Capped(io.TextIOBase):
             self.shown += len(part)
             self.pending.append(part)
             self.pending_size += len(part)
+            self.writes += 1
             now = time.monotonic()
-            if self.pending_size >= CHUNK or now - self.last >= FLUSH_SECONDS:
+            if (
+                self.writes <= EAGER
+                or self.pending_size >= CHUNK
+                or now - self.last >= FLUSH_SECONDS
+            ):
                 self.flush()
         return len(text)
 
