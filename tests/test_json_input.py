@@ -216,7 +216,11 @@ def post_chunked(app: Flask, url: str, body: bytes) -> tuple[int, Any]:
         "wsgi.errors": io.StringIO(),
     }
     statuses: list[str] = []
-    answer = b"".join(app(environ, lambda status, headers: statuses.append(status)))
+
+    def start_response(status: str, headers: Any, exc_info: Any = None) -> Any:
+        statuses.append(status)
+
+    answer = b"".join(app(environ, start_response))
     return int(statuses[0].split()[0]), json.loads(answer)
 
 

@@ -56,9 +56,12 @@ def read_json(request: Request) -> object:
         raise RequestEntityTooLarge()
     # A body sent without a length (chunked): Werkzeug 2.3+ stops reading at
     # the limit and returns what it has, so one that reaches it may be cut short.
-    if limit is not None and request.content_length is None:
-        if len(request.get_data()) >= limit:  # cached: get_json() reads it again
-            raise RequestEntityTooLarge()
+    if (
+        limit is not None
+        and request.content_length is None
+        and len(request.get_data()) >= limit  # cached: get_json() reuses it
+    ):
+        raise RequestEntityTooLarge()
     try:
         data = request.get_json()  # Flask raises BadRequest for a broken body
     except BadRequest:
