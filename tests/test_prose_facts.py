@@ -17,6 +17,8 @@ sentence links to the place it is stated once:
   installed (chapter 5: ``get_json()`` without JSON; chapter 4:
   ``MAX_CONTENT_LENGTH`` and ``get_data()``), since the chapters' listings
   show only the current answer (the in-browser run skips nothing).
+- that Flask-Login's test client logs its user in once, when it is created,
+  until a route calls ``logout_user()`` (chapter 11).
 
 Everything runs on 127.0.0.1 with ephemeral ports and bounded waits, and
 asserts no timing.
@@ -243,3 +245,40 @@ def test_max_content_length_and_get_data_from_werkzeug_2_3() -> None:
         assert response.status_code == 413
     else:
         assert response.json == {"read": 11}
+
+
+def test_flask_login_client_logs_in_once_and_logout_user_ends_it() -> None:
+    """Chapter 11 (Flask-Login): FlaskLoginClient writes the user into its
+    session cookie when it is created; a route calling logout_user() ends it."""
+    from flask_login import (  # type: ignore[import-untyped]
+        FlaskLoginClient,
+        LoginManager,
+        UserMixin,
+        current_user,
+        login_required,
+        logout_user,
+    )
+
+    user = UserMixin()
+    user.id = "ada"
+    app = Flask(__name__)
+    app.secret_key = "test only"
+    LoginManager(app).user_loader({"ada": user}.get)
+
+    def profile() -> dict[str, str]:
+        return {"user": current_user.id}
+
+    app.add_url_rule("/profile", view_func=login_required(profile))
+
+    @app.post("/logout")
+    def logout() -> dict[str, bool]:
+        return {"logged_out": logout_user()}
+
+    app.test_client_class = FlaskLoginClient
+    client = app.test_client(user=user)
+    with client.session_transaction() as session:
+        assert session["_user_id"] == "ada"  # written once, at creation
+    assert client.get("/profile").json == {"user": "ada"}
+    assert client.get("/profile").json == {"user": "ada"}
+    assert client.post("/logout").json == {"logged_out": True}
+    assert client.get("/profile").status_code == 401

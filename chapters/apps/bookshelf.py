@@ -14,6 +14,7 @@ with its tables on first use; ``BOOKSHELF_DATABASE`` in the environment names
 another file. Set ``BOOKSHELF_SECRET_KEY`` to give the app a fixed secret key;
 without it, each start generates a new one.
 
+It needs Python 3.11 or later, for ``sqlite3``'s ``sqlite_errorname``.
 Chapter 12 of the tutorial walks through this file part by part.
 """
 
