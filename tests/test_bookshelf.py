@@ -7,7 +7,9 @@ test_bookshelf_hostile.py and over real HTTP in test_bookshelf_server.py.
 from __future__ import annotations
 
 import ast
+import contextlib
 import dataclasses
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -144,3 +146,45 @@ def test_the_shared_view_instances_hold_only_read_only_settings(
         assert isinstance(instance.model, bookshelf.Model)
         with pytest.raises(dataclasses.FrozenInstanceError):
             setattr(instance.model, "table", "other")  # noqa: B010
+
+
+class CommitAfterCount:
+    """A connection that lets another one commit an author right after the
+    count of a page: between Model.page's two queries."""
+
+    def __init__(self, db: sqlite3.Connection, database: str) -> None:
+        self.db = db
+        self.database = database
+
+    def execute(self, sql: str, values: Any = ()) -> sqlite3.Cursor:
+        cursor = self.db.execute(sql, values)
+        if sql.startswith("SELECT count(*)"):
+            with contextlib.closing(bookshelf.connect(self.database)) as other:
+                other.execute("INSERT INTO author (name) VALUES ('Late')")
+        return cursor
+
+
+@pytest.mark.parametrize("read_transaction", [True, False])
+def test_a_read_transaction_gives_a_page_one_snapshot(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, read_transaction: bool
+) -> None:
+    """bookshelf.transaction(db, write=False), a plain BEGIN: another
+    connection's commit between the count and the rows is seen by neither;
+    without the transaction the rows see it and the count does not."""
+    database = str(tmp_path / "db.sqlite")
+    bookshelf.init_db(database)
+    with contextlib.closing(bookshelf.connect(database)) as db:
+        if not read_transaction:
+            monkeypatch.setattr(
+                bookshelf,
+                "transaction",
+                lambda db, write=True: contextlib.nullcontext(),
+            )
+        reader: Any = CommitAfterCount(db, database)
+        page = bookshelf.AUTHORS.page(reader, {}, 20, 0)
+        stored = db.execute("SELECT count(*) FROM author").fetchone()[0]
+    assert stored == 1  # the other connection's author was committed
+    if read_transaction:
+        assert (page["total"], len(page["items"])) == (0, 0)
+    else:
+        assert (page["total"], len(page["items"])) == (0, 1)

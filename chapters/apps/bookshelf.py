@@ -103,7 +103,8 @@ def transaction(db: sqlite3.Connection, write: bool = True) -> Iterator[None]:
     """Run the block as one transaction: all of it is stored, or none of it."""
     # BEGIN IMMEDIATE takes the write lock at the start, so two writers queue
     # up (for at most BUSY_TIMEOUT) instead of failing halfway through.
-    # A plain BEGIN gives a reader one consistent snapshot for several queries.
+    # A plain BEGIN gives a reader one snapshot for several queries, so they
+    # agree (tests/test_bookshelf.py commits between two of them).
     db.execute("BEGIN IMMEDIATE" if write else "BEGIN")
     try:
         yield
