@@ -12,7 +12,9 @@ Depth 999 and 1000 are the interesting ones: Python's default recursion limit
 is 1000, and the frames already on the stack (more in a waitress worker
 thread than in the test client) decide which of them the parser can still
 decode, so both are sent, open and closed, over the test client and over
-real HTTP to waitress on 127.0.0.1.
+real HTTP to waitress on 127.0.0.1. Python 3.13's parser decodes those closed
+ones (it gives up near 10,000), so there the apps judge them as records; 16,000
+open brackets are too deep on every Python from 3.9 to 3.13.
 """
 
 from __future__ import annotations
@@ -78,6 +80,7 @@ APPS = [
 def hostile_bodies(field: str) -> dict[str, bytes]:
     """Bodies every app must refuse with a 400, by what is wrong with them."""
     bodies = {}
+    bodies["[ open x16000"] = b"[" * 16_000  # too deep on Python 3.9 to 3.13
     for depth in (999, 1000, 3000):
         bodies[f"[ open x{depth}"] = b"[" * depth
         bodies[f"[] closed x{depth}"] = b"[" * depth + b"]" * depth
@@ -92,9 +95,24 @@ def hostile_bodies(field: str) -> dict[str, bytes]:
     return bodies
 
 
-def expected(app: Flask, body: bytes) -> int:
-    """400, or Werkzeug's 413 for a body over the app's MAX_CONTENT_LENGTH."""
-    return 413 if len(body) > app.config["MAX_CONTENT_LENGTH"] else 400
+def decodes(body: bytes) -> bool:
+    """Whether this Python's json decodes the body (with the hooks' help or not).
+
+    Python 3.13's parser decodes a closed nesting thousands deep that 3.11's
+    refuses at the recursion limit of 1000; the apps then judge the record."""
+    try:
+        json.loads(body)
+    except (ValueError, RecursionError):
+        return False
+    return True
+
+
+def expected(app: Flask, body: bytes) -> set[int]:
+    """400, or Werkzeug's 413 for a body over the app's MAX_CONTENT_LENGTH;
+    a body this Python decodes may also be a record the app refuses (422)."""
+    if len(body) > app.config["MAX_CONTENT_LENGTH"]:
+        return {413}
+    return {400, 422} if decodes(body) else {400}
 
 
 def ids(app: JsonApp) -> str:
@@ -120,7 +138,7 @@ def test_every_app_refuses_deep_and_surrogate_bodies(
         before = client.get(app.post).get_json()
         for kind, body in hostile_bodies(app.field).items():
             response = client.post(app.post, data=body, content_type="application/json")
-            assert response.status_code == expected(flask_app, body), kind
+            assert response.status_code in expected(flask_app, body), kind
             message = response.get_json()
             assert isinstance(message, dict), kind
             assert all(message.values()), kind  # names the problem
@@ -144,7 +162,7 @@ def test_every_app_refuses_them_under_waitress(app: JsonApp, tmp_path: Path) -> 
             http.request("POST", app.post, body=body, headers=json_type)
             response = http.getresponse()
             answer = json.loads(response.read())
-            assert response.status == expected(flask_app, body), (kind, answer)
+            assert response.status in expected(flask_app, body), (kind, answer)
             assert all(answer.values()), kind
             assert response.getheader("Content-Type") == "application/json", kind
             http.request("GET", app.post)
@@ -161,7 +179,7 @@ def test_the_shared_reader_names_each_problem() -> None:
         response = client.post("/notes", data=body, content_type="application/json")
         return response.status_code, response.get_json()["message"]
 
-    assert message(b"[" * 3000) == (
+    assert message(b"[" * 16_000) == (
         400,
         "the body is not valid JSON: nested too deeply",
     )
