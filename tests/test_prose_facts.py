@@ -13,12 +13,12 @@ sentence links to the place it is stated once:
 - how the servers the chapters use run requests on threads (chapter 5,
   "Many requests at once"; the glossary's WSGI entry);
 - when a request gets an application context of its own (the glossary);
+- that Flask-Login's test client logs its user in once, when it is created,
+  until a route calls ``logout_user()`` (chapter 11);
 - two answers that changed in Werkzeug 2.3, checked on whichever Werkzeug is
   installed (chapter 5: ``get_json()`` without JSON; chapter 4:
   ``MAX_CONTENT_LENGTH`` and ``get_data()``), since the chapters' listings
   show only the current answer (the in-browser run skips nothing).
-- that Flask-Login's test client logs its user in once, when it is created,
-  until a route calls ``logout_user()`` (chapter 11).
 
 Everything runs on 127.0.0.1 with ephemeral ports and bounded waits, and
 asserts no timing.
@@ -213,40 +213,6 @@ def test_a_request_context_reuses_an_active_app_context_of_its_app_only() -> Non
             assert "marker" not in g  # a context of its own
 
 
-def test_get_json_without_json_is_415_from_werkzeug_2_3_and_400_before() -> None:
-    # Chapter 5, "what UserAPI does with bad input".
-    app = Flask(__name__)
-
-    @app.post("/users/")
-    def create() -> dict[str, object]:
-        return {"created": request.get_json()}
-
-    response = app.test_client().post("/users/", data="name=Ada")
-    assert response.status_code == (415 if WERKZEUG_VERSION >= (2, 3) else 400)
-
-
-def test_max_content_length_and_get_data_from_werkzeug_2_3() -> None:
-    # Chapter 4, "no Content-Length, reads no more, and MAX_CONTENT_LENGTH".
-    app = Flask(__name__)
-    app.config["MAX_CONTENT_LENGTH"] = 10
-
-    @app.put("/raw")
-    def raw() -> dict[str, int]:
-        return {"read": len(request.get_data())}
-
-    @app.post("/form")
-    def form() -> dict[str, int]:
-        return {"fields": len(request.form)}
-
-    client = app.test_client()
-    assert client.post("/form", data={"note": "x" * 20}).status_code == 413
-    response = client.put("/raw", data="x" * 11)
-    if WERKZEUG_VERSION >= (2, 3):
-        assert response.status_code == 413
-    else:
-        assert response.json == {"read": 11}
-
-
 def test_flask_login_client_logs_in_once_and_logout_user_ends_it() -> None:
     """Chapter 11 (Flask-Login): FlaskLoginClient writes the user into its
     session cookie when it is created; a route calling logout_user() ends it."""
@@ -282,3 +248,37 @@ def test_flask_login_client_logs_in_once_and_logout_user_ends_it() -> None:
     assert client.get("/profile").json == {"user": "ada"}
     assert client.post("/logout").json == {"logged_out": True}
     assert client.get("/profile").status_code == 401
+
+
+def test_get_json_without_json_is_415_from_werkzeug_2_3_and_400_before() -> None:
+    # Chapter 5, "what UserAPI does with bad input".
+    app = Flask(__name__)
+
+    @app.post("/users/")
+    def create() -> dict[str, object]:
+        return {"created": request.get_json()}
+
+    response = app.test_client().post("/users/", data="name=Ada")
+    assert response.status_code == (415 if WERKZEUG_VERSION >= (2, 3) else 400)
+
+
+def test_max_content_length_and_get_data_from_werkzeug_2_3() -> None:
+    # Chapter 4, "no Content-Length, reads no more, and MAX_CONTENT_LENGTH".
+    app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = 10
+
+    @app.put("/raw")
+    def raw() -> dict[str, int]:
+        return {"read": len(request.get_data())}
+
+    @app.post("/form")
+    def form() -> dict[str, int]:
+        return {"fields": len(request.form)}
+
+    client = app.test_client()
+    assert client.post("/form", data={"note": "x" * 20}).status_code == 413
+    response = client.put("/raw", data="x" * 11)
+    if WERKZEUG_VERSION >= (2, 3):
+        assert response.status_code == 413
+    else:
+        assert response.json == {"read": 11}
