@@ -18,7 +18,12 @@ sentence links to the place it is stated once:
 - two answers that changed in Werkzeug 2.3, checked on whichever Werkzeug is
   installed (chapter 5: ``get_json()`` without JSON; chapter 4:
   ``MAX_CONTENT_LENGTH`` and ``get_data()``), since the chapters' listings
-  show only the current answer (the in-browser run skips nothing).
+  show only the current answer (the in-browser run skips nothing);
+- Python's limit on converting long ints to and from text: its default, its
+  settings, that leading zeros count, the releases that have it (chapter 1,
+  "URL variables and converters");
+- that Python 3.10 added the class name to a call's ``TypeError`` (chapter 1's
+  mismatched names, chapter 2's missing ``config``), which the listings elide.
 
 Everything runs on 127.0.0.1 with ephemeral ports and bounded waits, and
 asserts no timing.
@@ -282,3 +287,71 @@ def test_max_content_length_and_get_data_from_werkzeug_2_3() -> None:
         assert response.status_code == 413
     else:
         assert response.json == {"read": 11}
+
+
+#: The releases that brought the int/text limit (Python's "Integer string
+#: conversion length limitation"); 3.9.13 and older have none.
+INT_LIMIT_SINCE = {(3, 9): (3, 9, 14), (3, 10): (3, 10, 7)}
+
+
+def test_python_limits_int_text_conversion_to_4300_digits_by_default() -> None:
+    # Chapter 1, "The bound matters" and the dropdown under it.
+    since = INT_LIMIT_SINCE.get(sys.version_info[:2], (3, 11))
+    assert sys.version_info[:3] >= since  # every Python this project tests
+    assert sys.get_int_max_str_digits() == 4300
+    assert int("9" * 4300) == 10**4300 - 1
+    with pytest.raises(ValueError, match="4300"):
+        int("9" * 4301)
+    with pytest.raises(ValueError, match="4300"):
+        int("0" * 4300 + "5")  # leading zeros count: the text is measured
+    with pytest.raises(ValueError, match="4300"):
+        str(10**4300)  # the way back, as json.dumps needs it
+
+
+def test_the_int_text_limit_is_adjustable() -> None:
+    # Chapter 1: sys.set_int_max_str_digits and PYTHONINTMAXSTRDIGITS.
+    code = "print(len(str(int('9' * 5000))))"
+    env = {**os.environ, "PYTHONINTMAXSTRDIGITS": "5000"}
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        check=True,
+    )
+    assert result.stdout == "5000\n"
+    code = "import sys; sys.set_int_max_str_digits(5000); " + code
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        check=True,
+    )
+    assert result.stdout == "5000\n"
+
+
+class Mismatch:
+    """Chapter 1's mistake, without Flask: a parameter the call does not name."""
+
+    def __init__(self, config: object) -> None:
+        self.config = config
+
+    def dispatch_request(self, username: str) -> str:
+        return username
+
+
+def test_python_3_10_names_the_class_in_a_calls_type_error() -> None:
+    # Chapter 1 (Mismatch) and chapter 2 (NeedsConfig) elide the class name.
+    prefix = "Mismatch." if sys.version_info >= (3, 10) else ""
+    with pytest.raises(TypeError) as raised:
+        Mismatch(config=None).dispatch_request(name="ada")  # type: ignore[call-arg]
+    assert str(raised.value) == (
+        f"{prefix}dispatch_request() got an unexpected keyword argument 'name'"
+    )
+    with pytest.raises(TypeError) as raised:
+        Mismatch()  # type: ignore[call-arg]
+    assert str(raised.value) == (
+        f"{prefix}__init__() missing 1 required positional argument: 'config'"
+    )
