@@ -31,7 +31,7 @@ needs_curl = pytest.mark.skipif(
 )
 
 
-@full_runs_only("a server per page, on both implementations (about 30 s)")
+@full_runs_only("a server per page, on both implementations")
 @needs_curl
 @pytest.mark.parametrize("implementation", ["viewlib", "flask.views"])
 @pytest.mark.parametrize("page", runnable_pages())
