@@ -140,7 +140,7 @@ def ratio_table(data: dict[str, Any], group: str) -> str:
     by_row: dict[str, dict[str, str]] = {}
     for key, value in found.items():
         if group == "viewlib/flask":
-            row, column = key, "slower" if value["slower"] else "not slower"
+            row, column = key, "slower" if value["slower"] else "not shown slower"
         else:
             row, column = key.rsplit("/", 1)
         by_row.setdefault(row, {})[column] = _ratio_cell(group, value)
