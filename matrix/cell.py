@@ -1,0 +1,125 @@
+# SPDX-License-Identifier: MIT
+"""One cell of the version matrix: a Python, a Flask series, and its dependencies.
+
+noxfile.py's ``matrix`` session runs :func:`run` with the newest
+dependencies a series allows; ``matrix_oldest`` runs it with the oldest
+(``oldest=True``): after the ordinary install, ``matrix/floors.py`` names
+the oldest version of each of Flask's dependencies that everything installed
+accepts, and the cell installs exactly those (pip's ``==``), repeating until
+the list no longer changes. So Flask 2.2 runs with Werkzeug 2.2.2, the
+oldest it accepts, where ``werkzeug<3`` alone would pick 2.3.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import nox
+
+#: The supported range: every Flask series with what it needs beside it
+#: (Flask 2.2 and 2.3 break with Werkzeug 3), on every Python from 3.9.
+FLASK_SERIES = {
+    "2.2": ("flask~=2.2.0", "werkzeug<3"),
+    "2.3": ("flask~=2.3.0", "werkzeug<3"),
+    "3.0": ("flask~=3.0.0",),
+    "3.1": ("flask~=3.1.0",),
+}
+MATRIX_PYTHONS = ["3.9", "3.10", "3.11", "3.12", "3.13"]
+#: The Pythons of the oldest-dependencies cells: the oldest supported, and
+#: the oldest that also runs the pages (PAGES_PYTHON).
+OLDEST_PYTHONS = ["3.9", "3.11"]
+#: The behavioural suite: what must hold on every cell of the matrix.
+CONFORMANCE = (
+    "tests/test_view.py",
+    "tests/test_methodview.py",
+    "tests/test_routing.py",
+    "tests/test_differential.py",
+    "tests/test_standalone.py",
+)
+#: Tools of requirements.txt that a Flask series cannot have: the listings
+#: that use them say so and are skipped there (flask-smorest 0.47 needs 3.0.2).
+LEFT_OUT = {"2.2": ("flask-smorest",), "2.3": ("flask-smorest",)}
+#: Warnings that Flask's own code raises on a Python newer than the series,
+#: which the tests (warnings are errors) let pass: Flask 2.2's Flask("__main__"),
+#: as in the chapters, calls pkgutil.get_loader (deprecated in 3.12), and its
+#: `flask --app` loader passes re.split's maxsplit by position (3.13).
+FLASK_WARNINGS = {
+    "2.2": (
+        "ignore:'pkgutil.get_loader' is deprecated:DeprecationWarning",
+        "ignore:'maxsplit' is passed as positional argument:DeprecationWarning",
+    )
+}
+#: The first Python that requirements.txt installs on (sybil, Sphinx, and the
+#: tests' tomllib): from it on, a cell also runs the pages and other tests.
+PAGES_PYTHON = (3, 11)
+#: Where each cell writes its JUnit reports (and, for the oldest
+#: dependencies, the versions it pinned), for matrix/report.py.
+REPORTS = Path("_build/matrix")
+FLOORS = "matrix/floors.py"
+
+
+def requirements_except(*names: str) -> list[str]:
+    """requirements.txt's package lines, without these packages (nor `-e .`)."""
+    with open("requirements.txt", encoding="utf-8") as file:
+        lines = [line.split("#")[0].strip() for line in file]
+    packages = [line for line in lines if line and not line.startswith("-")]
+    return [line for line in packages if re.split(r"[<>=!~ ]", line)[0] not in names]
+
+
+def pin_oldest(session: nox.Session, record: Path) -> None:
+    """Install the oldest dependencies of Flask that the cell accepts.
+
+    Writes Flask's version and theirs to *record*, one ``name==version`` a line.
+    """
+    pinned: list[str] = []
+    for _ in range(5):
+        found = str(session.run("python", FLOORS, silent=True)).split()
+        if found == pinned:
+            break
+        pinned = found
+        session.install(*pinned)
+    else:
+        session.error(f"the oldest dependencies did not settle: {pinned}")
+    versions = str(session.run("python", FLOORS, "--with-flask", silent=True))
+    record.write_text(versions, encoding="utf-8")
+
+
+def run(session: nox.Session, flask: str, oldest: bool = False) -> None:
+    """Test one Python x Flask cell; see the matrix sessions' docstrings."""
+    reports = REPORTS / session.name.replace("'", "")
+    shutil.rmtree(reports, ignore_errors=True)
+    reports.mkdir(parents=True)
+    pytest = ("pytest", "-p", "no:cacheprovider", *session.posargs)
+    session.install(*FLASK_SERIES[flask], "asgiref", "pytest", "hypothesis")
+    session.install("--no-deps", ".")
+    if oldest:
+        pin_oldest(session, reports / "oldest.txt")
+    doctest_flags = "doctest_optionflags=ELLIPSIS NORMALIZE_WHITESPACE"
+    session.run(
+        *(*pytest, "--confcutdir=tests", f"--junitxml={reports}/conformance.xml"),
+        *("--doctest-modules", "-o", doctest_flags, *CONFORMANCE, "viewlib"),
+    )
+    # One run per exercise: the exercises' conftest takes one solution at a time.
+    checks = Path("chapters/exercises")
+    for check in sorted(checks.glob("*/test_exercise.py")):
+        name = check.parent.name
+        session.run(
+            *(*pytest, f"--confcutdir={checks}", str(check.parent)),
+            f"--junitxml={reports}/exercise-{name}.xml",
+            env={"EXERCISE_MODULE_PATH": f"tests/exercise_solutions/{name}.py"},
+        )
+    if tuple(int(part) for part in str(session.python).split(".")) < PAGES_PYTHON:
+        return
+    # The series names the Werkzeug it needs (werkzeug<3 for 2.x) or none.
+    tools = requirements_except("flask", "werkzeug", *LEFT_OUT.get(flask, ()))
+    session.install(*FLASK_SERIES[flask], *tools)
+    if oldest:
+        # The tools may ask for newer versions than Flask alone (Sphinx:
+        # Jinja2 3.1): the oldest that all of them accept.
+        pin_oldest(session, reports / "oldest-pages.txt")
+    # The default testpaths with the root conftest, minus what ran above.
+    done = [f"--ignore={path}" for path in (*CONFORMANCE, "viewlib")]
+    allowed = [f"-W{warning}" for warning in FLASK_WARNINGS.get(flask, ())]
+    session.run(*pytest, *done, *allowed, f"--junitxml={reports}/pages.xml")
