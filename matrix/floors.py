@@ -6,14 +6,15 @@ installed its Flask series and tools the ordinary way (newest versions)::
 
     python matrix/floors.py [--with-flask]
 
-It prints one ``name==version`` line per distribution in Flask's dependency
-closure (with the ``async`` extra: asgiref): the highest of the lower bounds
-(``>=``, ``~=``, ``==``) that every installed distribution's requirements
-put on it. With Flask 2.2.5 that is Werkzeug 2.2.2, Jinja2 3.0, and so on,
-unless a tool installed next to it asks for more (Sphinx needs Jinja2 3.1).
-A requirement without a lower bound puts none. The cell installs these
-lines, then runs this again, until the list no longer changes: an older
-version can ask for other floors than the newest did.
+It prints one ``name==version`` line per distribution in the dependency
+closure of Flask and viewlib (with their ``async`` extras: asgiref): the
+highest of the lower bounds (``>=``, ``~=``, ``==``) that every installed
+distribution's requirements put on it. With Flask 2.2.5 that is Werkzeug
+2.2.2, Jinja2 3.0, and so on, unless a tool installed next to it asks for
+more (Sphinx needs Jinja2 3.1). A requirement without a lower bound puts
+none. The cell installs these lines, then runs this again, until the list
+no longer changes: an older version can ask for other floors than the
+newest did.
 
 Needs ``packaging``, which pytest installs in every cell.
 """
@@ -28,7 +29,9 @@ from packaging.utils import canonicalize_name
 from packaging.version import Version
 
 ROOT = "flask"
-ROOT_EXTRAS = ("async",)
+#: Where the closure starts, with the extras taken: Flask, and viewlib, whose
+#: own `async` extra asks for more than Flask's (pyproject.toml says why).
+ROOTS = {ROOT: ("async",), "viewlib": ("async",)}
 
 
 def installed() -> dict[str, Distribution]:
@@ -69,7 +72,7 @@ def lower_bound(requirement: Requirement) -> Version | None:
 def closure(dists: dict[str, Distribution]) -> set[str]:
     """Flask and what it needs, installed, transitively."""
     names: set[str] = set()
-    todo: list[tuple[str, tuple[str, ...]]] = [(ROOT, ROOT_EXTRAS)]
+    todo: list[tuple[str, tuple[str, ...]]] = list(ROOTS.items())
     while todo:
         name, extras = todo.pop()
         if name in names or name not in dists:
@@ -84,10 +87,10 @@ def closure(dists: dict[str, Distribution]) -> set[str]:
 def floors() -> dict[str, Version]:
     """Each of Flask's dependencies, at the oldest version all installed accept."""
     dists = installed()
-    wanted = closure(dists) - {ROOT}
+    wanted = closure(dists) - set(ROOTS)
     found: dict[str, Version] = {}
     for name_of_dist, dist in dists.items():
-        extras = ROOT_EXTRAS if name_of_dist == ROOT else ()
+        extras = ROOTS.get(name_of_dist, ())
         for requirement in requirements(dist, extras):
             name = canonicalize_name(requirement.name)
             bound = lower_bound(requirement)
