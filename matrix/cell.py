@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import nox
@@ -87,39 +88,58 @@ def pin_oldest(session: nox.Session, record: Path) -> None:
 
 
 def run(session: nox.Session, flask: str, oldest: bool = False) -> None:
-    """Test one Python x Flask cell; see the matrix sessions' docstrings."""
+    """Test one Python x Flask cell; see the matrix sessions' docstrings.
+
+    Every run of the cell runs even if one before it failed, so that its
+    report is whole; the cell then fails, naming the runs that failed.
+    """
     reports = REPORTS / session.name.replace("'", "")
     shutil.rmtree(reports, ignore_errors=True)
     reports.mkdir(parents=True)
-    pytest = ("pytest", "-p", "no:cacheprovider", *session.posargs)
+    failed: list[str] = []
+
+    def pytest(*args: str, env: dict[str, str] | None = None) -> None:
+        """Run pytest; on failing tests (exit code 1), note its report and go on.
+
+        Its last argument is its ``--junitxml=`` report.
+        """
+        command = ("pytest", "-p", "no:cacheprovider", *session.posargs, *args)
+        session.run(*command, env=env, success_codes=[0, 1])
+        report = Path(args[-1].removeprefix("--junitxml="))
+        suites = ET.parse(report).getroot().iter("testsuite")
+        if any(int(s.get("failures", 0)) + int(s.get("errors", 0)) for s in suites):
+            failed.append(report.name)
+
     session.install(*FLASK_SERIES[flask], "asgiref", "pytest", "hypothesis")
     session.install("--no-deps", ".")
     if oldest:
         pin_oldest(session, reports / "oldest.txt")
     doctest_flags = "doctest_optionflags=ELLIPSIS NORMALIZE_WHITESPACE"
-    session.run(
-        *(*pytest, "--confcutdir=tests", f"--junitxml={reports}/conformance.xml"),
-        *("--doctest-modules", "-o", doctest_flags, *CONFORMANCE, "viewlib"),
+    pytest(
+        *("--confcutdir=tests", "--doctest-modules", "-o", doctest_flags),
+        *(*CONFORMANCE, "viewlib", f"--junitxml={reports}/conformance.xml"),
     )
     # One run per exercise: the exercises' conftest takes one solution at a time.
     checks = Path("chapters/exercises")
     for check in sorted(checks.glob("*/test_exercise.py")):
         name = check.parent.name
-        session.run(
-            *(*pytest, f"--confcutdir={checks}", str(check.parent)),
+        pytest(
+            *(f"--confcutdir={checks}", str(check.parent)),
             f"--junitxml={reports}/exercise-{name}.xml",
             env={"EXERCISE_MODULE_PATH": f"tests/exercise_solutions/{name}.py"},
         )
-    if tuple(int(part) for part in str(session.python).split(".")) < PAGES_PYTHON:
-        return
-    # The series names the Werkzeug it needs (werkzeug<3 for 2.x) or none.
-    tools = requirements_except("flask", "werkzeug", *LEFT_OUT.get(flask, ()))
-    session.install(*FLASK_SERIES[flask], *tools)
-    if oldest:
-        # The tools may ask for newer versions than Flask alone (Sphinx:
-        # Jinja2 3.1): the oldest that all of them accept.
-        pin_oldest(session, reports / "oldest-pages.txt")
-    # The default testpaths with the root conftest, minus what ran above.
-    done = [f"--ignore={path}" for path in (*CONFORMANCE, "viewlib")]
-    allowed = [f"-W{warning}" for warning in FLASK_WARNINGS.get(flask, ())]
-    session.run(*pytest, *done, *allowed, f"--junitxml={reports}/pages.xml")
+    python = tuple(int(part) for part in str(session.python).split("."))
+    if python >= PAGES_PYTHON:
+        # The series names the Werkzeug it needs (werkzeug<3 for 2.x) or none.
+        tools = requirements_except("flask", "werkzeug", *LEFT_OUT.get(flask, ()))
+        session.install(*FLASK_SERIES[flask], *tools)
+        if oldest:
+            # The tools may ask for newer versions than Flask alone (Sphinx:
+            # Jinja2 3.1): the oldest that all of them accept.
+            pin_oldest(session, reports / "oldest-pages.txt")
+        # The default testpaths with the root conftest, minus what ran above.
+        done = [f"--ignore={path}" for path in (*CONFORMANCE, "viewlib")]
+        allowed = [f"-W{warning}" for warning in FLASK_WARNINGS.get(flask, ())]
+        pytest(*done, *allowed, f"--junitxml={reports}/pages.xml")
+    if failed:
+        session.error("failed: " + ", ".join(failed))
