@@ -262,8 +262,16 @@ def matrix_report(session: nox.Session) -> None:
 
     Run it after the whole matrix:
     `python -m nox -s matrix matrix_oldest matrix_report` (matrix/report.py).
+    After rerunning some cells, `-- --keep` keeps what versions.md says of
+    the cells that have no report in _build/matrix/.
     """
-    session.log(f"versions.md: {matrix_report_module.write()} cells")
+    keep = session.posargs == ["--keep"]
+    if session.posargs and not keep:
+        session.error("the only option is --keep")
+    cells = matrix_report_module.write(keep=keep)
+    session.log(
+        f"versions.md: {cells} cells reported" + (", others kept" if keep else "")
+    )
 
 
 @in_place

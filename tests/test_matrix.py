@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -95,3 +96,30 @@ def test_requirements_except_leaves_out_the_named_packages(monkeypatch):
     assert tools
     assert not [line for line in tools if line.startswith(("flask~", "werkzeug"))]
     assert any(line.startswith("flask-cors") for line in tools)
+
+
+def test_a_partial_rerun_keeps_the_other_cells(tmp_path, monkeypatch):
+    monkeypatch.setattr(report, "REPORTS", tmp_path)
+    page = tmp_path / "versions.md"
+    kept = tmp_path / "matrix-3.13(flask=3.1)"
+    rerun = tmp_path / "matrix_oldest-3.9(flask=2.2)"
+    for folder in (kept, rerun):
+        folder.mkdir()
+        (folder / "one.xml").write_text(JUNIT.format(tests=3, skipped=1, failures=0))
+    (rerun / "oldest.txt").write_text("flask==2.2.5\nwerkzeug==2.2.2\n")
+    report.write(page)
+    first = page.read_text()
+    shutil.rmtree(kept)
+    (rerun / "one.xml").write_text(JUNIT.format(tests=3, skipped=1, failures=1))
+    assert report.write(page, keep=True) == 1
+    text = page.read_text()
+    assert (
+        "| Python 3.13 | not run | not run | not run | 2 passed, 1 skipped, 0 failed |"
+        in text
+    )
+    assert "| Python 3.9, oldest dependencies | 1 passed, 1 skipped, 1 failed |" in text
+    assert "- needs Flask 3.1 (Flask 2.2, 3.1; Python 3.9, 3.13)" in text
+    assert (
+        text.replace("1 passed, 1 skipped, 1 failed", "2 passed, 1 skipped, 0 failed")
+        == first
+    )
