@@ -4,8 +4,10 @@
 A console block is what a reader types (lines starting with ``$ ``) and,
 below a command, what it prints. The convention (CONTRIBUTING.md):
 
-- A block that shows **no output** is commands only; nothing here runs it,
-  unless it starts a server that a later block of the page talks to.
+- A block that shows **no output** is commands only. Nothing here runs it,
+  except where a later block of the page shows output: then its servers,
+  ``curl`` and ``export`` commands run too, in order, since the later block
+  may depend on them (a server started in one block serves the next).
 - A block that **shows output** is run by ``tests/test_console.py``, and may
   hold only the commands this module knows how to run:
 
@@ -234,7 +236,9 @@ def run_page(
             for block in page_blocks[: last + 1]:
                 for command in block.commands:
                     where = f"{page}:{command.line}: $ {command.text}"
-                    if command.kind == "other":
+                    if command.kind == "other" or (
+                        command.kind == "pytest" and not block.shows_output
+                    ):
                         if block.shows_output:
                             yield f"{where}\n  shows output but cannot be run here"
                         continue

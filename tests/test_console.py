@@ -127,3 +127,8 @@ def test_an_ellipsis_stands_for_lines():
         )
         is None
     )
+
+
+def test_commands_only_blocks_are_not_checked(tmp_path):
+    page = "```console\n$ pytest tests\n$ python -m nox\n```\n"
+    assert run(page, tmp_path) == []
