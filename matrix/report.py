@@ -102,8 +102,8 @@ def write(page: Path = Path("versions.md"), keep: bool = False) -> int:
     versions: dict[Cell, str] = {}
     for folder in sorted(REPORTS.glob("matrix*")):
         match = CELL.fullmatch(folder.name)
-        if not (match and folder.is_dir()):
-            continue
+        if not (match and folder.is_dir() and any(folder.glob("*.xml"))):
+            continue  # not a cell's folder, or a cell that has not run yet
         cell: Cell = (match[1], match[2], match[3])
         cells[cell] = "{} passed, {} skipped, {} failed".format(
             *counts(folder, skips, cell)
@@ -169,9 +169,9 @@ PAGE = """\
 
 viewlib supports Python 3.9 to 3.13 with Flask 2.2 to 3.1. Flask 2.2 and 2.3
 need `werkzeug<3`. The table shows the last run of each cell of the version
-matrix (written {date}). On every cell it runs the conformance suite (on viewlib and on
-`flask.views`), viewlib's docstring examples, and each exercise's check on
-its reference solution. From Python {first}, where `requirements.txt`
+matrix (this page was written on {date}). On every cell it runs the
+conformance suite (on viewlib and on `flask.views`), viewlib's docstring
+examples, and each exercise's check on its reference solution. From Python {first}, where `requirements.txt`
 installs, a cell also runs the chapters, the other pages and every other
 test (the bookshelf's included; property-based tests in their quick sample),
 with the tools of `requirements.txt` but not its Flask pin, nor {left_out}.
