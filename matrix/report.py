@@ -171,10 +171,11 @@ viewlib supports Python 3.9 to 3.13 with Flask 2.2 to 3.1. Flask 2.2 and 2.3
 need `werkzeug<3`. The table shows the last run of each cell of the version
 matrix (this page was written on {date}). On every cell it runs the
 conformance suite (on viewlib and on `flask.views`), viewlib's docstring
-examples, and each exercise's check on its reference solution. From Python {first}, where `requirements.txt`
-installs, a cell also runs the chapters, the other pages and every other
-test (the bookshelf's included; property-based tests in their quick sample),
-with the tools of `requirements.txt` but not its Flask pin, nor {left_out}.
+examples, and each exercise's check on its reference solution. From
+Python {first}, where `requirements.txt` installs, a cell also runs the
+chapters, the other pages and every other test (the bookshelf's included;
+property-based tests in their quick sample), with the tools of
+`requirements.txt` but not its Flask pin, nor {left_out}.
 On Python 3.12 and later, Flask 2.2's own code raises `DeprecationWarning`s
 (it calls `pkgutil.get_loader`, and on 3.13 passes `re.split`'s `maxsplit`
 by position); those cells let them pass, where the tests otherwise turn
