@@ -52,7 +52,27 @@ def pinned(folder: Path, name: str) -> str:
 
 
 ROW = re.compile(r"\| Python ([\d.]+)(, oldest dependencies)? \| (.*) \|")
-REASON = re.compile(r"- (.*) \(Flask ([\d., ]+); Python ([\d., ]+)\)")
+#: A skip reason's line: the reason, then where, for each session it skipped in.
+REASON = re.compile(
+    r"- (.*) \((?:Flask ([\d., ]+); Python ([\d., ]+))?(?:; )?"
+    r"(?:oldest dependencies: Flask ([\d., ]+); Python ([\d., ]+))?\)"
+)
+
+
+def where_skipped(cells: set[Cell]) -> str:
+    """The Flask series and Pythons of these cells, session by session."""
+    parts = []
+    for session, label in (("matrix", ""), ("matrix_oldest", "oldest dependencies: ")):
+        mine = {c for c in cells if c[0] == session}
+        if mine:
+            flasks = ", ".join(f for f in FLASK_SERIES if any(c[2] == f for c in mine))
+            pythons = ", ".join(
+                p for p in MATRIX_PYTHONS if any(c[1] == p for c in mine)
+            )
+            parts.append(f"{label}Flask {flasks}; Python {pythons}")
+    return "; ".join(parts)
+
+
 VERSIONS = re.compile(r"- Python ([\d.]+), Flask ([\d.]+): .*")
 
 
@@ -86,8 +106,20 @@ def previous(
     for line in lines:
         reason = REASON.fullmatch(line)
         if reason:
-            flasks, pythons = reason[2].split(", "), reason[3].split(", ")
-            skips[reason[1]] = {c for c in cells if c[2] in flasks and c[1] in pythons}
+            skipping: set[Cell] = set()
+            for session, flasks, pythons in (
+                ("matrix", reason[2], reason[3]),
+                ("matrix_oldest", reason[4], reason[5]),
+            ):
+                if flasks and pythons:
+                    skipping |= {
+                        c
+                        for c in cells
+                        if c[0] == session
+                        and c[2] in flasks.split(", ")
+                        and c[1] in pythons.split(", ")
+                    }
+            skips[reason[1]] = skipping
     return cells, skips, versions
 
 
@@ -134,10 +166,9 @@ def write(page: Path = Path("versions.md"), keep: bool = False) -> int:
             row.append(cells.get((session, python, flask), "not run"))
         rows.append("| " + " | ".join(row) + " |")
     reasons = []
-    for reason, where in sorted(skips.items()):
-        flasks = ", ".join(f for f in FLASK_SERIES if any(c[2] == f for c in where))
-        pythons = ", ".join(p for p in MATRIX_PYTHONS if any(c[1] == p for c in where))
-        reasons.append(f"- {reason} (Flask {flasks}; Python {pythons})")
+    for reason, cells_skipping in sorted(skips.items()):
+        if cells_skipping:
+            reasons.append(f"- {reason} ({where_skipped(cells_skipping)})")
     series: dict[str, list[str]] = {}  # tool: the Flask series it is left out on
     for flask, tools in LEFT_OUT.items():
         for tool in tools:
