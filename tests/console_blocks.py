@@ -64,7 +64,7 @@ PAGES = (
     "README.md",
     "CONTRIBUTING.md",
 )
-TIMEOUT = 30.0  # seconds: a server's start, or one command
+TIMEOUT = 120.0  # seconds: a server's start, or one command (a busy machine is slow)
 FENCE = re.compile(r"^```console[ \t]*\n(.*?)^```[ \t]*$", re.M | re.S)
 FLASK_RUN = re.compile(r"flask --app (\S+) run")
 PYTHON_SERVER = re.compile(r"python (chapters/apps/\w+\.py)")
