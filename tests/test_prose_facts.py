@@ -23,7 +23,11 @@ sentence links to the place it is stated once:
   settings, that leading zeros count, the releases that have it (chapter 1,
   "URL variables and converters");
 - that Python 3.10 added the class name to a call's ``TypeError`` (chapter 1's
-  mismatched names, chapter 2's missing ``config``), which the listings elide.
+  mismatched names, chapter 2's missing ``config``), which the listings elide;
+- when an ``asyncio.Lock`` shared by requests is tied to one request's event
+  loop: at its first wait from Python 3.10, when it is made on 3.9 (chapter 8,
+  "One event loop per request"), on this Python and on a Python 3.9 if one is
+  on the ``PATH``.
 
 Everything runs on 127.0.0.1 with ephemeral ports and bounded waits, and
 asserts no timing.
@@ -35,6 +39,7 @@ import json
 import logging
 import os
 import re
+import shutil
 import subprocess
 import sys
 import threading
@@ -355,3 +360,138 @@ def test_python_3_10_names_the_class_in_a_calls_type_error() -> None:
     assert str(raised.value) == (
         f"{prefix}__init__() missing 1 required positional argument: 'config'"
     )
+
+
+#: Chapter 8's two lock listings without Flask: `outcome` gives each call a
+#: fresh event loop in a thread of its own, as `ensure_sync` does for each
+#: request. Every wait is bounded; the script prints what each step gave, as
+#: JSON.
+SHARED_LOCK_SCRIPT = """
+import asyncio, json, sys, threading
+
+
+def outcome(function):
+    # A fresh loop in a thread of its own, as asgiref runs ensure_sync's.
+    results = []
+
+    def run():
+        try:
+            results.append(asyncio.run(function()))
+        except RuntimeError as error:
+            results.append("RuntimeError: " + str(error))
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join(10)
+    return results[0] if results else "still running"
+
+
+shared = asyncio.Lock()  # made once, outside any event loop
+
+
+async def contend():
+    async with shared:
+        second = asyncio.create_task(shared.acquire())
+        await asyncio.sleep(0)
+    await second
+    shared.release()
+    return "done"
+
+
+report = {"python": list(sys.version_info[:2])}
+report["calls"] = [outcome(contend), outcome(contend)]
+
+lock = asyncio.Lock()
+held, waiting, release = threading.Event(), threading.Event(), threading.Event()
+loops, finished = [], []
+
+
+async def hold():
+    async with lock:
+        held.set()
+        await asyncio.to_thread(release.wait, 5)
+    finished.append("hold")
+
+
+async def wait_turn():
+    loops.append(asyncio.get_running_loop())
+    acquire = asyncio.create_task(lock.acquire())
+    await asyncio.sleep(0)
+    waiting.set()
+    await acquire
+    lock.release()
+    finished.append("wait")
+
+
+first = threading.Thread(target=outcome, args=(hold,))
+second = threading.Thread(target=outcome, args=(wait_turn,))
+first.start()
+report["held"] = held.wait(5)
+second.start()
+report["waiting"] = waiting.wait(5)
+release.set()
+first.join(5)
+second.join(1)
+report["overlap"] = [list(finished), second.is_alive()]
+if second.is_alive():
+    loops[0].call_soon_threadsafe(lambda: None)
+    second.join(5)
+report["woken"] = [list(finished), second.is_alive()]
+print(json.dumps(report))
+"""
+
+
+def python_3_9() -> str:
+    """A Python 3.9 on the PATH (CI puts pyenv's there), or a skip."""
+    # Each folder in turn: a pyenv shim earlier on the PATH may not run.
+    for folder in os.environ.get("PATH", "").split(os.pathsep):
+        found = shutil.which("python3.9", path=folder)
+        if not found:
+            continue
+        probe = subprocess.run(
+            [found, "-c", "import sys; print(sys.version_info[:2] == (3, 9))"],
+            capture_output=True,
+            text=True,
+            timeout=TIMEOUT,
+        )
+        if probe.stdout.strip() == "True":
+            return found
+    if os.environ.get("CI"):
+        pytest.fail("CI needs python3.9 on the PATH")
+    pytest.skip("no Python 3.9 on the PATH")
+
+
+@pytest.mark.parametrize("interpreter", ["this", "3.9"])
+def test_an_asyncio_lock_is_tied_to_a_loop_at_its_first_wait_from_3_10(
+    interpreter: str,
+) -> None:
+    # Chapter 8, "One event loop per request": the sentences on sharing an
+    # asyncio.Lock between requests, and what Python 3.9 does instead.
+    executable = sys.executable if interpreter == "this" else python_3_9()
+    result = subprocess.run(
+        [executable, "-c", SHARED_LOCK_SCRIPT],
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT * 3,
+        check=True,
+    )
+    report = json.loads(result.stdout)
+    assert report["held"] is True
+    assert report["waiting"] is True
+    first, second = report["calls"]
+    if tuple(report["python"]) >= (3, 10):
+        # Tied at the first wait: the first call works, the second raises,
+        # though the two calls never overlap.
+        assert first == "done"
+        assert second.startswith("RuntimeError: ")
+        assert second.endswith("is bound to a different event loop")
+        # Overlapping: the waiter sleeps until its own loop is woken.
+        assert report["overlap"] == [["hold"], True]
+        assert report["woken"] == [["hold", "wait"], False]
+    else:
+        # Tied when made, to the loop current then: every wait raises.
+        for call in (first, second):
+            assert call.startswith("RuntimeError: ")
+            assert call.endswith("attached to a different loop")
+        assert report["overlap"] == [["hold"], False]
+        assert report["woken"] == [["hold"], False]
