@@ -282,3 +282,113 @@ def test_max_content_length_and_get_data_from_werkzeug_2_3() -> None:
         assert response.status_code == 413
     else:
         assert response.json == {"read": 11}
+
+
+def notes_app() -> tuple[Flask, dict[str, str]]:
+    """Chapter 4's NoteAPI, reduced to its PUT: 411 without a length."""
+    app = Flask(__name__)
+    notes: dict[str, str] = {}
+
+    @app.put("/notes/<name>")
+    def put(name: str) -> tuple[dict[str, str], int]:
+        if request.content_length is None:
+            return {"error": "no Content-Length"}, 411
+        notes[name] = request.get_data(as_text=True)
+        return {"saved": name}, 200
+
+    @app.get("/notes/<name>")
+    def get(name: str) -> dict[str, str]:
+        return {"text": notes.get(name, "")}
+
+    return app, notes
+
+
+def test_a_bodiless_put_from_http_client_or_requests_has_length_zero() -> None:
+    # Chapter 4, "no Content-Length, reads no more, and MAX_CONTENT_LENGTH".
+    import http.client
+
+    import requests
+
+    app, notes = notes_app()
+    assert app.test_client().put("/notes/a").status_code == 411  # no header
+    with werkzeug_serving(app) as base_url:
+        connection = http.client.HTTPConnection(base_url[7:], timeout=TIMEOUT)
+        connection.request("PUT", "/notes/a")
+        assert connection.getresponse().status == 200
+        connection.close()
+        response = requests.put(base_url + "/notes/b", timeout=TIMEOUT)
+        assert response.status_code == 200
+        assert response.request.headers["Content-Length"] == "0"
+    assert notes == {"a": "", "b": ""}
+
+
+def test_a_malformed_content_length_is_0_from_werkzeug_2_3_and_none_before() -> None:
+    # Chapter 4, the same section.
+    app, notes = notes_app()
+    response = app.test_client().put(
+        "/notes/a", data="abc", environ_overrides={"CONTENT_LENGTH": "3 bytes"}
+    )
+    if WERKZEUG_VERSION >= (2, 3):
+        assert (response.status_code, notes) == (200, {"a": ""})
+    else:
+        assert (response.status_code, notes) == (411, {})
+
+
+def responses_on_one_connection(base_url: str) -> tuple[list[bytes], bool]:
+    """Send a PUT announcing 3 bytes followed by 46 more, which form a GET;
+    return the status lines the server answers and whether it closed the
+    connection."""
+    import socket
+
+    host, port = base_url[7:].split(":")
+    with socket.create_connection((host, int(port)), timeout=TIMEOUT) as sock:
+        sock.sendall(
+            b"PUT /notes/short HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\n"
+            b"abcGET /notes/short HTTP/1.1\r\nHost: x\r\n\r\n"
+        )
+        received, closed = b"", False
+        while received.count(b"HTTP/1.1 ") < 2:
+            try:
+                chunk = sock.recv(65536)
+            except TimeoutError:  # TIMEOUT seconds without a byte: open, idle
+                break
+            if not chunk:
+                closed = True
+                break
+            received += chunk
+    return re.findall(rb"HTTP/1\.1 \d{3} [^\r]*", received), closed
+
+
+def test_bytes_past_the_content_length_close_or_start_the_next_request() -> None:
+    # Chapter 4, "A client that announces fewer bytes than it sends".
+    app, notes = notes_app()
+    with werkzeug_serving(app) as base_url:
+        lines, closed = responses_on_one_connection(base_url)
+    assert (lines, closed) == ([b"HTTP/1.1 200 OK"], True)
+    assert notes == {"short": "abc"}
+
+    app, notes = notes_app()
+    with serving(app) as base_url:
+        lines, closed = responses_on_one_connection(base_url)
+    assert lines == [b"HTTP/1.1 200 OK", b"HTTP/1.1 200 OK"]  # PUT, then GET
+    assert notes == {"short": "abc"}
+
+
+def test_max_content_length_cuts_a_chunked_body_from_werkzeug_2_3() -> None:
+    # Chapter 4: a body without a length is cut at the limit, without an error.
+    import http.client
+
+    app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = 10
+
+    @app.put("/raw")
+    def raw() -> dict[str, int]:
+        return {"read": len(request.get_data())}
+
+    with werkzeug_serving(app) as base_url:
+        connection = http.client.HTTPConnection(base_url[7:], timeout=TIMEOUT)
+        connection.request("PUT", "/raw", body=iter([b"x" * 20]), encode_chunked=True)
+        response = connection.getresponse()
+        answer = (response.status, json.loads(response.read()))
+        connection.close()
+    assert answer == (200, {"read": 10 if WERKZEUG_VERSION >= (2, 3) else 20})
