@@ -18,7 +18,12 @@ sentence links to the place it is stated once:
 - two answers that changed in Werkzeug 2.3, checked on whichever Werkzeug is
   installed (chapter 5: ``get_json()`` without JSON; chapter 4:
   ``MAX_CONTENT_LENGTH`` and ``get_data()``), since the chapters' listings
-  show only the current answer (the in-browser run skips nothing).
+  show only the current answer (the in-browser run skips nothing);
+- what chapter 4's ``NoteAPI`` meets on a real connection: a bodiless
+  ``PUT`` from ``http.client`` or requests (``Content-Length: 0``), a
+  malformed length, bytes past the length (the development server closes
+  the connection, waitress reads them as the next request), and a chunked
+  body past ``MAX_CONTENT_LENGTH`` (cut from Werkzeug 2.3 on).
 
 Everything runs on 127.0.0.1 with ephemeral ports and bounded waits, and
 asserts no timing.
