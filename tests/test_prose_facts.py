@@ -397,3 +397,22 @@ def test_max_content_length_cuts_a_chunked_body_from_werkzeug_2_3() -> None:
         answer = (response.status, json.loads(response.read()))
         connection.close()
     assert answer == (200, {"read": 10 if WERKZEUG_VERSION >= (2, 3) else 20})
+
+
+def test_werkzeugs_get_json_turns_a_value_error_into_a_400() -> None:
+    # Chapter 5, "One input crashes the view": Werkzeug's, without Flask.
+    from werkzeug.exceptions import BadRequest
+    from werkzeug.test import EnvironBuilder
+    from werkzeug.wrappers import Request as WerkzeugRequest
+
+    def werkzeug_request(body: str) -> WerkzeugRequest:
+        builder = EnvironBuilder(
+            method="POST", data=body, content_type="application/json"
+        )
+        return WerkzeugRequest(builder.get_environ())
+
+    assert issubclass(Flask.request_class, WerkzeugRequest)
+    with pytest.raises(BadRequest):
+        werkzeug_request('{"name": "Ada",').get_json()
+    with pytest.raises(RecursionError):  # not a ValueError: it gets through
+        werkzeug_request("[" * 100_000).get_json()
