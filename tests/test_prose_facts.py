@@ -24,6 +24,10 @@ sentence links to the place it is stated once:
   malformed length, bytes past the length (the development server closes
   the connection, waitress reads them as the next request), and a chunked
   body past ``MAX_CONTENT_LENGTH`` (cut from Werkzeug 2.3 on).
+- that turning a ``ValueError`` from the JSON parser into a ``400`` is
+  Werkzeug's ``Request.get_json()`` (chapter 5);
+- that ``PYTEST_DISABLE_PLUGIN_AUTOLOAD`` keeps installed plugins such as
+  hypothesis's from being imported (chapter 6).
 
 Everything runs on 127.0.0.1 with ephemeral ports and bounded waits, and
 asserts no timing.
@@ -42,6 +46,7 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib.metadata import version
+from pathlib import Path
 
 import pytest
 from flask import Flask, current_app, g, request
@@ -416,3 +421,31 @@ def test_werkzeugs_get_json_turns_a_value_error_into_a_400() -> None:
         werkzeug_request('{"name": "Ada",').get_json()
     with pytest.raises(RecursionError):  # not a ValueError: it gets through
         werkzeug_request("[" * 100_000).get_json()
+
+
+def test_pytest_disable_plugin_autoload_keeps_installed_plugins_out(
+    tmp_path: Path,
+) -> None:
+    # Chapter 6, "A test file with pytest fixtures".
+    probe = tmp_path / "test_probe.py"
+    probe.write_text(
+        "import sys\n\n"
+        "def test_probe():\n"
+        "    print('hypothesis loaded:', '_hypothesis_pytestplugin' in sys.modules)\n"
+    )
+
+    def loaded(**env: str) -> bool:
+        result = subprocess.run(
+            [sys.executable, "-m", "pytest", "-qsp", "no:cacheprovider", probe.name],
+            env={**os.environ, **env},
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=TIMEOUT * 6,
+            check=True,
+        )
+        assert "hypothesis loaded: " in result.stdout  # the probe ran
+        return "hypothesis loaded: True" in result.stdout
+
+    assert loaded(PYTEST_DISABLE_PLUGIN_AUTOLOAD="") is True
+    assert loaded(PYTEST_DISABLE_PLUGIN_AUTOLOAD="1") is False
