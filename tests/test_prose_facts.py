@@ -53,6 +53,8 @@ from flask import Flask, current_app, g, request
 from local_server import serving
 from werkzeug.serving import make_server
 
+from tests.budget import full_runs_only
+
 TIMEOUT = 10  # seconds, for a request, a subprocess or a thread
 
 
@@ -423,6 +425,7 @@ def test_werkzeugs_get_json_turns_a_value_error_into_a_400() -> None:
         werkzeug_request("[" * 100_000).get_json()
 
 
+@full_runs_only("two pytest processes")
 def test_pytest_disable_plugin_autoload_keeps_installed_plugins_out(
     tmp_path: Path,
 ) -> None:
