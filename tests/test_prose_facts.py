@@ -28,6 +28,15 @@ sentence links to the place it is stated once:
   loop: at its first wait from Python 3.10, when it is made on 3.9 (chapter 8,
   "One event loop per request"), on this Python and on a Python 3.9 if one is
   on the ``PATH``.
+- what chapter 4's ``NoteAPI`` meets on a real connection: a bodiless
+  ``PUT`` from ``http.client`` or requests (``Content-Length: 0``), a
+  malformed length, bytes past the length (the development server closes
+  the connection, waitress reads them as the next request), and a chunked
+  body past ``MAX_CONTENT_LENGTH`` (cut from Werkzeug 2.3 on).
+- that turning a ``ValueError`` from the JSON parser into a ``400`` is
+  Werkzeug's ``Request.get_json()`` (chapter 5);
+- that ``PYTEST_DISABLE_PLUGIN_AUTOLOAD`` keeps installed plugins such as
+  hypothesis's from being imported (chapter 6).
 
 Everything runs on 127.0.0.1 with ephemeral ports and bounded waits, and
 asserts no timing.
@@ -47,11 +56,14 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib.metadata import version
+from pathlib import Path
 
 import pytest
 from flask import Flask, current_app, g, request
 from local_server import serving
 from werkzeug.serving import make_server
+
+from tests.budget import full_runs_only
 
 TIMEOUT = 10  # seconds, for a request, a subprocess or a thread
 
@@ -495,3 +507,161 @@ def test_an_asyncio_lock_is_tied_to_a_loop_at_its_first_wait_from_3_10(
             assert call.endswith("attached to a different loop")
         assert report["overlap"] == [["hold"], False]
         assert report["woken"] == [["hold"], False]
+
+
+def notes_app() -> tuple[Flask, dict[str, str]]:
+    """Chapter 4's NoteAPI, reduced to its PUT: 411 without a length."""
+    app = Flask(__name__)
+    notes: dict[str, str] = {}
+
+    @app.put("/notes/<name>")
+    def put(name: str) -> tuple[dict[str, str], int]:
+        if request.content_length is None:
+            return {"error": "no Content-Length"}, 411
+        notes[name] = request.get_data(as_text=True)
+        return {"saved": name}, 200
+
+    @app.get("/notes/<name>")
+    def get(name: str) -> dict[str, str]:
+        return {"text": notes.get(name, "")}
+
+    return app, notes
+
+
+def test_a_bodiless_put_from_http_client_or_requests_has_length_zero() -> None:
+    # Chapter 4, "no Content-Length, reads no more, and MAX_CONTENT_LENGTH".
+    import http.client
+
+    import requests
+
+    app, notes = notes_app()
+    assert app.test_client().put("/notes/a").status_code == 411  # no header
+    with werkzeug_serving(app) as base_url:
+        connection = http.client.HTTPConnection(base_url[7:], timeout=TIMEOUT)
+        connection.request("PUT", "/notes/a")
+        assert connection.getresponse().status == 200
+        connection.close()
+        response = requests.put(base_url + "/notes/b", timeout=TIMEOUT)
+        assert response.status_code == 200
+        assert response.request.headers["Content-Length"] == "0"
+    assert notes == {"a": "", "b": ""}
+
+
+def test_a_malformed_content_length_is_0_from_werkzeug_2_3_and_none_before() -> None:
+    # Chapter 4, the same section.
+    app, notes = notes_app()
+    response = app.test_client().put(
+        "/notes/a", data="abc", environ_overrides={"CONTENT_LENGTH": "3 bytes"}
+    )
+    if WERKZEUG_VERSION >= (2, 3):
+        assert (response.status_code, notes) == (200, {"a": ""})
+    else:
+        assert (response.status_code, notes) == (411, {})
+
+
+def responses_on_one_connection(base_url: str) -> tuple[list[bytes], bool]:
+    """Send a PUT announcing 3 bytes followed by 46 more, which form a GET;
+    return the status lines the server answers and whether it closed the
+    connection."""
+    import socket
+
+    host, port = base_url[7:].split(":")
+    with socket.create_connection((host, int(port)), timeout=TIMEOUT) as sock:
+        sock.sendall(
+            b"PUT /notes/short HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\n"
+            b"abcGET /notes/short HTTP/1.1\r\nHost: x\r\n\r\n"
+        )
+        received, closed = b"", False
+        while received.count(b"HTTP/1.1 ") < 2:
+            try:
+                chunk = sock.recv(65536)
+            except TimeoutError:  # TIMEOUT seconds without a byte: open, idle
+                break
+            if not chunk:
+                closed = True
+                break
+            received += chunk
+    return re.findall(rb"HTTP/1\.1 \d{3} [^\r]*", received), closed
+
+
+def test_bytes_past_the_content_length_close_or_start_the_next_request() -> None:
+    # Chapter 4, "A client that announces fewer bytes than it sends".
+    app, notes = notes_app()
+    with werkzeug_serving(app) as base_url:
+        lines, closed = responses_on_one_connection(base_url)
+    assert (lines, closed) == ([b"HTTP/1.1 200 OK"], True)
+    assert notes == {"short": "abc"}
+
+    app, notes = notes_app()
+    with serving(app) as base_url:
+        lines, closed = responses_on_one_connection(base_url)
+    assert lines == [b"HTTP/1.1 200 OK", b"HTTP/1.1 200 OK"]  # PUT, then GET
+    assert notes == {"short": "abc"}
+
+
+def test_max_content_length_cuts_a_chunked_body_from_werkzeug_2_3() -> None:
+    # Chapter 4: a body without a length is cut at the limit, without an error.
+    import http.client
+
+    app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = 10
+
+    @app.put("/raw")
+    def raw() -> dict[str, int]:
+        return {"read": len(request.get_data())}
+
+    with werkzeug_serving(app) as base_url:
+        connection = http.client.HTTPConnection(base_url[7:], timeout=TIMEOUT)
+        connection.request("PUT", "/raw", body=iter([b"x" * 20]), encode_chunked=True)
+        response = connection.getresponse()
+        answer = (response.status, json.loads(response.read()))
+        connection.close()
+    assert answer == (200, {"read": 10 if WERKZEUG_VERSION >= (2, 3) else 20})
+
+
+def test_werkzeugs_get_json_turns_a_value_error_into_a_400() -> None:
+    # Chapter 5, "One input crashes the view": Werkzeug's, without Flask.
+    from werkzeug.exceptions import BadRequest
+    from werkzeug.test import EnvironBuilder
+    from werkzeug.wrappers import Request as WerkzeugRequest
+
+    def werkzeug_request(body: str) -> WerkzeugRequest:
+        builder = EnvironBuilder(
+            method="POST", data=body, content_type="application/json"
+        )
+        return WerkzeugRequest(builder.get_environ())
+
+    assert issubclass(Flask.request_class, WerkzeugRequest)
+    with pytest.raises(BadRequest):
+        werkzeug_request('{"name": "Ada",').get_json()
+    with pytest.raises(RecursionError):  # not a ValueError: it gets through
+        werkzeug_request("[" * 100_000).get_json()
+
+
+@full_runs_only("two pytest processes")
+def test_pytest_disable_plugin_autoload_keeps_installed_plugins_out(
+    tmp_path: Path,
+) -> None:
+    # Chapter 6, "A test file with pytest fixtures".
+    probe = tmp_path / "test_probe.py"
+    probe.write_text(
+        "import sys\n\n"
+        "def test_probe():\n"
+        "    print('hypothesis loaded:', '_hypothesis_pytestplugin' in sys.modules)\n"
+    )
+
+    def loaded(**env: str) -> bool:
+        result = subprocess.run(
+            [sys.executable, "-m", "pytest", "-qsp", "no:cacheprovider", probe.name],
+            env={**os.environ, **env},
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=TIMEOUT * 6,
+            check=True,
+        )
+        assert "hypothesis loaded: " in result.stdout  # the probe ran
+        return "hypothesis loaded: True" in result.stdout
+
+    assert loaded(PYTEST_DISABLE_PLUGIN_AUTOLOAD="") is True
+    assert loaded(PYTEST_DISABLE_PLUGIN_AUTOLOAD="1") is False
