@@ -503,3 +503,20 @@ def test_a_marshmallow_schema_deep_copies_its_declared_fields() -> None:
 
     source = inspect.getsource(marshmallow.Schema.__init__)
     assert "copy.deepcopy(self._declared_fields)" in source
+
+
+def test_viewlib_dispatch_calls_a_helper_flask_views_does_not_have() -> None:
+    """Chapter 13: viewlib's dispatch calls _call_maybe_async, which Flask's
+    classes do not have; the measured ratios include that call."""
+    import inspect
+
+    import flask.views
+
+    import viewlib.views
+
+    assert not hasattr(flask.views, "_call_maybe_async")
+    for function in (
+        viewlib.views.View.as_view,
+        viewlib.views.MethodView.dispatch_request,
+    ):
+        assert "return _call_maybe_async(" in inspect.getsource(function)
