@@ -405,7 +405,8 @@ def test_each_quoted_figure_is_the_one_its_case_gives(data: dict[str, Any]) -> N
         else:
             missing.append(quote)
     assert not missing, "not on the page with these figures: " + "; ".join(missing)
-    assert quoted(text) == [], "figures with no entry in QUOTES"
+    leftover = quoted(text)
+    assert leftover == [], f"figures with no entry in QUOTES: {leftover}"
 
 
 # --- What the prose says about the figures, beyond quoting them ---------------
