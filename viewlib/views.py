@@ -53,11 +53,12 @@ class View:
     that :meth:`as_view` returns:
 
     >>> from flask import Flask
+    >>> from markupsafe import escape
     >>> class Hello(View):
     ...     init_every_request = False
     ...
     ...     def dispatch_request(self, name):
-    ...         return f"Hello, {name}!"
+    ...         return f"Hello, {escape(name)}!"
     >>> app = Flask(__name__)
     >>> app.add_url_rule("/hello/<name>", view_func=Hello.as_view("hello"))
     >>> app.test_client().get("/hello/World").text
