@@ -187,14 +187,14 @@ def test_a_class_registered_directly_is_called_with_the_url_variables(
     def dispatch_request(self: Any, name: str) -> str:
         return f"Hello, {name}"
 
-    def __init__(self: Any, name: str) -> None:
+    def init(self: Any, name: str) -> None:
         self.name = name
 
     bare = type("Bare", (views.View,), {"dispatch_request": dispatch_request})
     taking = type(
         "Taking",
         (views.View,),
-        {"dispatch_request": dispatch_request, "__init__": __init__},
+        {"dispatch_request": dispatch_request, "__init__": init},
     )
     app.add_url_rule("/bare/<name>", view_func=bare)
     app.add_url_rule("/taking/<name>", view_func=taking)
