@@ -51,6 +51,20 @@ def test_the_right_key_lets_ada_in() -> None:
     assert (response.status_code, response.json) == (200, {"user": "ada"})
 
 
+def test_flasks_own_answers_skip_the_decorators() -> None:
+    # Chapter 3 and apikeys' docstring: only what a view answers passes
+    # through require_api_key and add_header; Flask's own answers do not.
+    client = API_APP.test_client()
+    for method, path, status in [
+        ("OPTIONS", "/me", 200),
+        ("POST", "/me", 405),
+        ("GET", "/nowhere", 404),
+    ]:
+        response = client.open(path, method=method)
+        assert response.status_code == status
+        assert "Cache-Control" not in response.headers
+
+
 @settings(max_examples=CASES, deadline=None)
 @given(cookie=header_values.filter(lambda value: ";" not in value))
 def test_a_forged_session_counts_from_zero(cookie: str) -> None:

@@ -409,6 +409,35 @@ def test_unknown_method_is_405(
     assert set(response.allow) == {"GET", "HEAD", "OPTIONS", "POST"}
 
 
+def test_a_method_outside_http_method_funcs_reaches_its_handler(
+    views: ModuleType, app: Flask, client: FlaskClient
+) -> None:
+    # http_method_funcs' comment: a method the route accepts that is not in
+    # the set is still sent to the handler of that name, in lower case; only
+    # the automatic methods leave it out.
+    class Dav(views.MethodView):  # type: ignore[name-defined,misc]
+        methods = ["GET", "PROPFIND"]
+
+        def get(self) -> str:
+            return "got"
+
+        def propfind(self) -> str:
+            return "propfind handled"
+
+    class Detected(views.MethodView):  # type: ignore[name-defined,misc]
+        def get(self) -> str:
+            return "got"
+
+        def propfind(self) -> str:
+            return "propfind handled"
+
+    assert "propfind" not in views.http_method_funcs
+    assert Detected.methods == {"GET"}
+    app.add_url_rule("/", view_func=Dav.as_view("dav"))
+    response = client.open("/", method="PROPFIND")
+    assert (response.status_code, response.text) == (200, "propfind handled")
+
+
 @pytest.mark.clause(
     "view.provide_automatic_options.route_default",
     "methodview.detection.options",

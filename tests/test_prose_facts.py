@@ -308,7 +308,8 @@ def test_max_content_length_and_get_data_from_werkzeug_2_3() -> None:
 
 
 #: The releases that brought the int/text limit (Python's "Integer string
-#: conversion length limitation"); 3.9.13 and older have none.
+#: conversion length limitation") among the Pythons this project supports;
+#: 3.11 brought it.
 INT_LIMIT_SINCE = {(3, 9): (3, 9, 14), (3, 10): (3, 10, 7)}
 
 

@@ -165,3 +165,40 @@ def test_app_config_provide_automatic_options(
     # ...and a listed one reaches the view unless the class forces automatic.
     response = client.options("/listed")
     assert (response.status_code, response.text) == (200, listed_body)
+
+
+def test_empty_methods_list_defers_to_add_url_rule(
+    views: ModuleType, app: Flask, client: FlaskClient
+) -> None:
+    # viewlib/views.py, View.methods: "None (or an empty list) defers to
+    # add_url_rule".
+    app.add_url_rule("/", view_func=echo_view(views, methods=[]).as_view("echo"))
+    assert client.get("/").text == "GET handled"
+    assert set(client.options("/").allow) == {"GET", "HEAD", "OPTIONS"}
+    assert client.post("/").status_code == 405
+
+
+def test_a_class_registered_directly_is_called_with_the_url_variables(
+    views: ModuleType, app: Flask, client: FlaskClient
+) -> None:
+    # viewlib/views.py's module docstring: without an __init__ that takes the
+    # URL variables the call raises TypeError; with one it returns an
+    # instance, which Flask rejects as a response.
+    def dispatch_request(self: Any, name: str) -> str:
+        return f"Hello, {name}"
+
+    def init(self: Any, name: str) -> None:
+        self.name = name
+
+    bare = type("Bare", (views.View,), {"dispatch_request": dispatch_request})
+    taking = type(
+        "Taking",
+        (views.View,),
+        {"dispatch_request": dispatch_request, "__init__": init},
+    )
+    app.add_url_rule("/bare/<name>", view_func=bare)
+    app.add_url_rule("/taking/<name>", view_func=taking)
+    with pytest.raises(TypeError, match="takes no arguments"):
+        client.get("/bare/Ada")
+    with pytest.raises(TypeError, match="did not return a valid response"):
+        client.get("/taking/Ada")

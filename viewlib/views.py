@@ -3,14 +3,16 @@
 """Class-based views: how a class becomes something Flask can route to.
 
 Flask's router calls the registered ``view_func`` with the URL variables as
-keyword arguments. Calling a View subclass that way would only build an
-instance, so a class-based view is not registered directly:
+keyword arguments. Calling a View subclass that way would call the class
+itself: without an ``__init__`` that takes the URL variables it raises
+``TypeError``, and with one it returns an instance, which Flask rejects as a
+response. So a class-based view is not registered directly:
 :meth:`~viewlib.View.as_view` builds a small function around the class, and
 that function is what ``app.add_url_rule`` receives.
 Everything the router needs to know (the HTTP methods, whether to answer
 ``OPTIONS`` itself) travels on the function as attributes.
 
-:class:`~viewlib.MethodView` knows one handler name per HTTP method:
+:class:`~viewlib.MethodView` fills in ``methods`` from these handler names:
 
 >>> sorted(http_method_funcs)
 ['delete', 'get', 'head', 'options', 'patch', 'post', 'put', 'trace']
@@ -36,8 +38,9 @@ from flask.typing import ResponseReturnValue, RouteCallable
 _current_app: Callable[[], Flask] = current_app._get_current_object  # type: ignore[attr-defined]
 _current_request: Callable[[], Request] = request._get_current_object  # type: ignore[attr-defined]
 
-#: The handler names :class:`~viewlib.MethodView` recognises: each HTTP
-#: method it can dispatch, in lower case.
+#: The handler names from which :class:`~viewlib.MethodView` fills in
+#: ``methods``. A request for any other method the route accepts is still
+#: sent to the handler of that name, in lower case.
 http_method_funcs: frozenset[str] = frozenset(
     ["get", "post", "put", "patch", "delete", "head", "options", "trace"]
 )
@@ -50,11 +53,12 @@ class View:
     that :meth:`as_view` returns:
 
     >>> from flask import Flask
+    >>> from markupsafe import escape
     >>> class Hello(View):
     ...     init_every_request = False
     ...
     ...     def dispatch_request(self, name):
-    ...         return f"Hello, {name}!"
+    ...         return f"Hello, {escape(name)}!"
     >>> app = Flask(__name__)
     >>> app.add_url_rule("/hello/<name>", view_func=Hello.as_view("hello"))
     >>> app.test_client().get("/hello/World").text
@@ -78,15 +82,18 @@ class View:
     :attr:`decorators` instead.
     """
 
-    #: The HTTP methods the route accepts. ``None`` defers to
-    #: ``add_url_rule``, whose default is ``GET``; Werkzeug's ``Rule`` adds
-    #: ``HEAD``, and Flask ``OPTIONS`` when it answers those itself.
+    #: The HTTP methods the route accepts, unless ``add_url_rule`` is given
+    #: ``methods=``. ``None`` (or an empty list) defers to ``add_url_rule``,
+    #: whose default is ``GET``; Werkzeug's ``Rule`` adds ``HEAD``, and Flask
+    #: ``OPTIONS`` when it answers those itself.
     methods: ClassVar[Collection[str] | None] = None
 
     #: Whether Flask answers ``OPTIONS`` requests for this route by itself.
     #: ``None`` defers to ``add_url_rule``, which does unless the methods
     #: include ``OPTIONS`` or (from Flask 3.1) ``PROVIDE_AUTOMATIC_OPTIONS``
-    #: is false.
+    #: is false. ``True`` answers even when the methods include ``OPTIONS``,
+    #: but up to Flask 3.1 only then (Flask 3.2 adds ``OPTIONS``; otherwise a
+    #: 405). ``False`` turns the automatic answer off.
     provide_automatic_options: ClassVar[bool | None] = None
 
     #: Decorators for the generated view function, applied in list order:

@@ -1,10 +1,11 @@
 # SPDX-License-Identifier: MIT
 """Chapter 3's app: an API whose views share two decorators through a base class.
 
-Every view needs a known API key in the ``X-API-Key`` header (a JSON 401
-otherwise), and every response, the 401s included, says
-``Cache-Control: no-store``. Run it from the repository root with a key of
-your own::
+Every request that reaches a view needs a known API key in the
+``X-API-Key`` header (a JSON 401 otherwise), and every response a view
+gives, the 401s included, says ``Cache-Control: no-store``; Flask's own 404,
+405 and automatic ``OPTIONS`` answers do not pass through the decorators.
+Run it from the repository root with a key of your own::
 
     export API_KEY=$(python -c "import secrets; print(secrets.token_hex())")
     flask --app chapters/apps/apikeys.py run
