@@ -682,6 +682,38 @@ def test_check_my_view_on_an_exercise_reads_its_editor(
     )
 
 
+@pytest.mark.parametrize("mode", ["light", "dark"])
+def test_check_my_view_findings_pass_axe(
+    browser: webdriver.Chrome, base_url: str, mode: str
+) -> None:
+    """axe-core on chapter 10 with the panel's findings shown (a link, the
+    failed state's border), in both colour modes: no violation."""
+    from accessibility import axe
+    from tests.site_in_browser import AXE_TAGS, RUN_AXE, readable
+
+    try:
+        script = axe.script()
+    except axe.AxeUnavailableError as error:
+        pytest.skip(f"axe-core unavailable: {error}")
+    open_page(browser, base_url)  # furo reads the colour mode from localStorage
+    browser.execute_script("localStorage.setItem('theme', arguments[0])", mode)
+    open_page(browser, urljoin(base_url, "chapters/10-pitfalls.html"))
+    assert browser.execute_script("return document.body.dataset.theme") == mode
+    panel = browser.find_element(By.CSS_SELECTOR, '[data-live="viewcheck-panel"]')
+    editor = panel.find_element(By.CSS_SELECTOR, '[data-live="viewcheck-code"]')
+    control = panel.find_element(By.CSS_SELECTOR, '[data-live="viewcheck"]')
+    output = panel.find_element(By.CSS_SELECTOR, '[data-live="viewcheck-output"]')
+    browser.execute_script("arguments[0].value = arguments[1]", editor, DECORATED)
+    assert press_check_my_view(browser, control, output) == "1 finding:"
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", output)
+    browser.execute_script(script)
+    results = browser.execute_async_script(RUN_AXE, list(AXE_TAGS))
+    assert "error" not in results, results
+    violations = results["violations"]
+    if violations:
+        pytest.fail(readable(violations, f"on chapter 10's findings ({mode})"), False)
+
+
 def check_exercise(browser: webdriver.Chrome, block: Any, exercise: str) -> None:
     """Its Check fails on the starter, with the messages pytest prints, and
     passes on the reference solution."""
