@@ -566,8 +566,10 @@ class Home(View):
 def checked_view(browser: webdriver.Chrome, control: Any, output: Any) -> str:
     """Wait until a Check my view is over (busy while it runs): its summary."""
     WebDriverWait(browser, PATIENCE).until(
-        lambda b: control.get_attribute("aria-busy") is None
-        and label(output.find_element(By.CSS_SELECTOR, "[role=status]"))
+        lambda b: (
+            control.get_attribute("aria-busy") is None
+            and label(output.find_element(By.CSS_SELECTOR, "[role=status]"))
+        )
     )
     return label(output.find_element(By.CSS_SELECTOR, "[role=status]"))
 

@@ -191,7 +191,8 @@ def test_check_my_view_refuses_a_paste_over_its_limit() -> None:
         "message": f"the code is {len(source):,} characters long; "
         f"Check my view reads at most {runner.VIEWCHECK_LIMIT:,}",
     }
-    assert json.loads(runner.viewcheck(source[: runner.VIEWCHECK_LIMIT]))["error"] is None
+    at_the_limit = source[: runner.VIEWCHECK_LIMIT]
+    assert json.loads(runner.viewcheck(at_the_limit))["error"] is None
 
 
 def test_check_my_view_never_runs_the_code(
@@ -202,8 +203,7 @@ def test_check_my_view_never_runs_the_code(
     marker = tmp_path / "ran"
     source = (
         f"open({str(marker)!r}, 'w').write('ran')\nprint('ran')\n"
-        f"class Home(View):\n    import os; os._exit(3)\n"
-        + MISTAKEN_VIEW
+        f"class Home(View):\n    import os; os._exit(3)\n" + MISTAKEN_VIEW
     )
     answer = json.loads(runner.viewcheck(source))
     assert answer["error"] is None

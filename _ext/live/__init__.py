@@ -120,7 +120,9 @@ class viewcheck_panel(nodes.General, nodes.Element):  # noqa: N801 - docutils' s
 
 def visit_viewcheck_panel(self: Any, node: viewcheck_panel) -> None:
     self.body.append(
-        self.starttag(node, "div", CLASS="live-viewcheck", **{"data-live": "viewcheck-panel"})
+        self.starttag(
+            node, "div", CLASS="live-viewcheck", **{"data-live": "viewcheck-panel"}
+        )
     )
 
 
@@ -324,9 +326,7 @@ def builder_inited(app: Sphinx) -> None:
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_node(live_block, html=(visit_live_block, depart_live_block))
-    app.add_node(
-        viewcheck_panel, html=(visit_viewcheck_panel, depart_viewcheck_panel)
-    )
+    app.add_node(viewcheck_panel, html=(visit_viewcheck_panel, depart_viewcheck_panel))
     app.connect("builder-inited", builder_inited)
     app.connect("doctree-resolved", wrap_examples)
     app.connect("build-finished", copy_runtime)
