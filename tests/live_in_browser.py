@@ -647,6 +647,19 @@ def test_check_my_view_lists_a_finding_then_none_then_a_syntax_error(
     said = press_check_my_view(browser, control, output)
     assert said.startswith("Cannot check this code: SyntaxError: "), said
     assert said.endswith(" (line 2)."), said
+    # A flood of mistakes: the first hundred listed, the rest counted; a paste
+    # over the limit: refused with the reason.
+    many = "from viewlib import View\n" + DECORATED.split("\n", 2)[2] * 1000
+    browser.execute_script("arguments[0].value = arguments[1]", editor, many)
+    said = press_check_my_view(browser, control, output)
+    assert said == "1000 findings (the first 100 shown):"
+    assert len(output.find_elements(By.CSS_SELECTOR, "li")) == 100
+    browser.execute_script("arguments[0].value = 'x = 1\\n'.repeat(40000)", editor)
+    said = press_check_my_view(browser, control, output)
+    assert said == (
+        "Cannot check this code: the code is 240,000 characters long; "
+        "Check my view reads at most 200,000."
+    )
     # Code that would print, exit or loop is parsed, never run.
     hostile = "print('ran')\nimport os\nos._exit(3)\nwhile True:\n    pass\n"
     browser.execute_script(

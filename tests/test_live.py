@@ -159,7 +159,11 @@ def test_check_my_view_finds_nothing_in_the_fix() -> None:
     fixed = MISTAKEN_VIEW.replace("@login_required\n", "").replace(
         "(View):\n", "(View):\n    decorators = [login_required]\n\n"
     )
-    assert json.loads(runner.viewcheck(fixed)) == {"findings": [], "error": None}
+    assert json.loads(runner.viewcheck(fixed)) == {
+        "findings": [],
+        "omitted": 0,
+        "error": None,
+    }
 
 
 @pytest.mark.parametrize(
@@ -193,6 +197,18 @@ def test_check_my_view_refuses_a_paste_over_its_limit() -> None:
     }
     at_the_limit = source[: runner.VIEWCHECK_LIMIT]
     assert json.loads(runner.viewcheck(at_the_limit))["error"] is None
+
+
+def test_check_my_view_lists_the_first_findings_and_counts_the_rest() -> None:
+    """A paste with thousands of mistakes: the page gets the first
+    VIEWCHECK_SHOWN findings and the count of the others."""
+    unit = "@login_required\nclass Home(View):\n    pass\n"
+    count = (runner.VIEWCHECK_LIMIT - 100) // len(unit)
+    source = "from viewlib import View\n" + unit * count
+    answer = json.loads(runner.viewcheck(source))
+    assert len(answer["findings"]) == runner.VIEWCHECK_SHOWN
+    assert answer["omitted"] == count - runner.VIEWCHECK_SHOWN
+    assert [f["line"] for f in answer["findings"][:2]] == [2, 5]
 
 
 def test_check_my_view_never_runs_the_code(

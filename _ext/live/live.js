@@ -422,8 +422,11 @@
     } else if (!answer.findings.length) {
       summary.textContent = "No findings.";
     } else {
-      const count = answer.findings.length;
+      const count = answer.findings.length + (answer.omitted || 0);
       summary.textContent = count === 1 ? "1 finding:" : `${count} findings:`;
+      if (answer.omitted) {
+        summary.textContent = `${count} findings (the first ${answer.findings.length} shown):`;
+      }
       for (const finding of answer.findings) {
         const item = element("li", "live-finding");
         item.dataset.line = finding.line;

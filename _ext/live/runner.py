@@ -550,6 +550,8 @@ def check_exercise(exercise: str, source: str) -> str:
 #: The most characters of source "Check my view" analyses: a whole module is
 #: far less; a larger paste is refused with a message, not parsed.
 VIEWCHECK_LIMIT = 200_000
+#: The most findings one answer lists; the rest are counted (``omitted``).
+VIEWCHECK_SHOWN = 100
 
 
 def viewcheck(source: str) -> str:
@@ -557,7 +559,8 @@ def viewcheck(source: str) -> str:
 
     ``viewcheck.check_source`` only parses the source (``ast``) and reads its
     syntax tree, so nothing the reader wrote is executed. The answer:
-    ``findings`` (each ``Finding.as_dict()``, in line order) and ``error``:
+    ``findings`` (each ``Finding.as_dict()``, in line order, at most
+    ``VIEWCHECK_SHOWN``), ``omitted`` (how many more there were) and ``error``:
     None, or ``{"line", "message"}`` when the code cannot be analysed (a
     syntax error, a paste over ``VIEWCHECK_LIMIT`` characters, nesting too
     deep to analyse, which viewcheck reports as a ``SyntaxError``).
@@ -565,7 +568,8 @@ def viewcheck(source: str) -> str:
     from viewcheck import check_source
 
     def refused(line: int | None, message: str) -> str:
-        return json.dumps({"findings": [], "error": {"line": line, "message": message}})
+        error = {"line": line, "message": message}
+        return json.dumps({"findings": [], "omitted": 0, "error": error})
 
     if len(source) > VIEWCHECK_LIMIT:
         return refused(
@@ -577,4 +581,6 @@ def viewcheck(source: str) -> str:
         findings = check_source(source, "<your code>")
     except SyntaxError as error:  # also what viewcheck raises for too deep a nesting
         return refused(error.lineno, f"{type(error).__name__}: {error.msg}")
-    return json.dumps({"findings": [f.as_dict() for f in findings], "error": None})
+    shown = [finding.as_dict() for finding in findings[:VIEWCHECK_SHOWN]]
+    omitted = len(findings) - len(shown)
+    return json.dumps({"findings": shown, "omitted": omitted, "error": None})
