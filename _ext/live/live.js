@@ -539,6 +539,7 @@
     const output = findingsArea(`viewcheck-exercise-${block.index + 1}`);
     const { control } = viewcheckControl(block.pre, output, status, block.label);
     control.setAttribute("aria-controls", output.id);
+    control.setAttribute("aria-describedby", "live-help"); // the page's help
     block.status.after(control, status);
     block.node.append(output);
   }
