@@ -568,6 +568,190 @@ def test_page_tools_can_run_a_snippet(browser: webdriver.Chrome, base_url: str) 
     assert answer["output"].startswith("checked\n")
 
 
+#: A decorator above the class line (CBV103, on line 3), and its fix.
+DECORATED = """from viewlib import View
+
+@login_required
+class Home(View):
+    def dispatch_request(self):
+        return "home"
+"""
+UNDECORATED = """from viewlib import View
+
+class Home(View):
+    decorators = [login_required]
+
+    def dispatch_request(self):
+        return "home"
+"""
+
+
+def checked_view(browser: webdriver.Chrome, control: Any, output: Any) -> str:
+    """Wait until a Check my view is over (busy while it runs): its summary."""
+    WebDriverWait(browser, PATIENCE).until(
+        lambda b: (
+            control.get_attribute("aria-busy") is None
+            and label(output.find_element(By.CSS_SELECTOR, "[role=status]"))
+        )
+    )
+    return label(output.find_element(By.CSS_SELECTOR, "[role=status]"))
+
+
+def press_check_my_view(browser: webdriver.Chrome, control: Any, output: Any) -> str:
+    browser.execute_script(
+        "arguments[0].querySelector('[role=status]').textContent = ''", output
+    )
+    press(browser, control)
+    return checked_view(browser, control, output)
+
+
+def test_check_my_view_lists_a_finding_then_none_then_a_syntax_error(
+    browser: webdriver.Chrome, base_url: str
+) -> None:
+    """Chapter 10's panel, by keyboard alone: typed code, Ctrl+Enter, the
+    finding with its line and a link that opens its section; the fix: no
+    findings; broken syntax: the parser's message. Nothing is run."""
+    log(browser, "browser")
+    open_page(browser, urljoin(base_url, "chapters/10-pitfalls.html"))
+    FIGURES["chapter 10: KB sent before the first interaction"] = round(
+        transferred(browser) / 1000, 1
+    )
+    (panel,) = browser.find_elements(By.CSS_SELECTOR, '[data-live="viewcheck-panel"]')
+    editor = panel.find_element(By.CSS_SELECTOR, '[data-live="viewcheck-code"]')
+    control = panel.find_element(By.CSS_SELECTOR, '[data-live="viewcheck"]')
+    output = panel.find_element(By.CSS_SELECTOR, '[data-live="viewcheck-output"]')
+    assert editor.accessible_name == "Your view's code"
+    assert control.accessible_name == "Check my view: your code"
+    assert output.find_element(By.CSS_SELECTOR, "[role=status]")
+    browser.execute_script(
+        "arguments[0].scrollIntoView({block: 'center'}); arguments[0].focus()", editor
+    )
+    editor.send_keys(DECORATED)  # typed: Enter makes a new line in the editor
+    assert editor.get_attribute("value") == DECORATED
+    started = time.perf_counter()
+    ActionChains(browser).key_down(Keys.CONTROL).send_keys(Keys.ENTER).key_up(
+        Keys.CONTROL
+    ).perform()
+    assert checked_view(browser, control, output) == "1 finding:"
+    FIGURES["chapter 10: seconds from Check my view (cold) to its findings"] = round(
+        time.perf_counter() - started, 2
+    )
+    (item,) = output.find_elements(By.CSS_SELECTOR, "li")
+    assert (item.get_attribute("data-line"), item.get_attribute("data-code")) == (
+        "3",
+        "CBV103",
+    )
+    assert label(item) == (
+        "Line 3: CBV103 decorator @login_required above a view class receives the "
+        "class, not the view function.Hint: list it in the class's decorators "
+        "attribute instead. See decorating the class, chapter 10."
+    )
+    link = item.find_element(By.CSS_SELECTOR, "a")
+    section = urljoin(base_url, "chapters/10-pitfalls.html#decorating-the-class")
+    assert link.get_attribute("href") == section
+    # Escape leaves the editor for the control; Tab goes there too; Enter on
+    # the control checks the fixed code.
+    editor.send_keys(Keys.ESCAPE)
+    assert browser.switch_to.active_element == control
+    browser.execute_script("arguments[0].focus()", editor)
+    editor.send_keys(Keys.TAB)
+    assert browser.switch_to.active_element == control
+    browser.execute_script("arguments[0].value = arguments[1]", editor, UNDECORATED)
+    browser.execute_script(
+        "arguments[0].querySelector('[role=status]').textContent = ''", output
+    )
+    control.send_keys(Keys.ENTER)
+    assert checked_view(browser, control, output) == "No findings."
+    assert output.find_elements(By.CSS_SELECTOR, "li") == []
+    # Broken syntax: the message, and the line the parser names.
+    browser.execute_script(
+        "arguments[0].value = arguments[1]", editor, "x = 1\nclass Home(View:\n"
+    )
+    said = press_check_my_view(browser, control, output)
+    assert said.startswith("Cannot check this code: SyntaxError: "), said
+    assert said.endswith(" (line 2)."), said
+    # A flood of mistakes: the first hundred listed, the rest counted; a paste
+    # over the limit: refused with the reason.
+    many = "from viewlib import View\n" + DECORATED.split("\n", 2)[2] * 1000
+    browser.execute_script("arguments[0].value = arguments[1]", editor, many)
+    said = press_check_my_view(browser, control, output)
+    assert said == "1000 findings (the first 100 shown):"
+    assert len(output.find_elements(By.CSS_SELECTOR, "li")) == 100
+    browser.execute_script("arguments[0].value = 'x = 1\\n'.repeat(40000)", editor)
+    said = press_check_my_view(browser, control, output)
+    assert said == (
+        "Cannot check this code: the code is 240,000 characters long; "
+        "Check my view reads at most 200,000."
+    )
+    # Code that would print, exit or loop is parsed, never run.
+    hostile = "print('ran')\nimport os\nos._exit(3)\nwhile True:\n    pass\n"
+    browser.execute_script(
+        "arguments[0].value = arguments[1]", editor, hostile + DECORATED
+    )
+    assert press_check_my_view(browser, control, output) == "1 finding:"
+    assert "ran" not in label(output)
+    errors = [e["message"] for e in log(browser, "browser") if e["level"] == "SEVERE"]
+    assert errors == [], errors
+    # The link opens the section it names.
+    link = output.find_element(By.CSS_SELECTOR, "a")
+    press(browser, link)
+    WebDriverWait(browser, 30).until(lambda b: b.current_url == section)
+    heading = browser.find_element(By.ID, "decorating-the-class")
+    assert "Decorating the class" in label(heading)
+
+
+def test_check_my_view_on_an_exercise_reads_its_editor(
+    browser: webdriver.Chrome, base_url: str
+) -> None:
+    open_page(browser, urljoin(base_url, "chapters/01-view.html"))
+    (block,) = blocks(browser, "exercise")
+    browser.execute_script("arguments[0].closest('details').open = true", block)
+    control = block.find_element(By.CSS_SELECTOR, '[data-live="viewcheck"]')
+    output = block.find_element(By.CSS_SELECTOR, '[data-live="viewcheck-output"]')
+    assert control.accessible_name == "Check my view: exercise 01-shout"
+    assert press_check_my_view(browser, control, output) == "No findings."
+    editor = block.find_element(By.CSS_SELECTOR, '[data-live="code"]')
+    browser.execute_script("arguments[0].textContent = arguments[1]", editor, DECORATED)
+    assert press_check_my_view(browser, control, output) == "1 finding:"
+    item = output.find_element(By.CSS_SELECTOR, "li")
+    assert (item.get_attribute("data-line"), item.get_attribute("data-code")) == (
+        "3",
+        "CBV103",
+    )
+
+
+@pytest.mark.parametrize("mode", ["light", "dark"])
+def test_check_my_view_findings_pass_axe(
+    browser: webdriver.Chrome, base_url: str, mode: str
+) -> None:
+    """axe-core on chapter 10 with the panel's findings shown (a link, the
+    failed state's border), in both colour modes: no violation."""
+    from accessibility import axe
+    from tests.site_in_browser import AXE_TAGS, RUN_AXE, readable
+
+    try:
+        script = axe.script()
+    except axe.AxeUnavailableError as error:
+        pytest.skip(f"axe-core unavailable: {error}")
+    open_page(browser, base_url)  # furo reads the colour mode from localStorage
+    browser.execute_script("localStorage.setItem('theme', arguments[0])", mode)
+    open_page(browser, urljoin(base_url, "chapters/10-pitfalls.html"))
+    assert browser.execute_script("return document.body.dataset.theme") == mode
+    panel = browser.find_element(By.CSS_SELECTOR, '[data-live="viewcheck-panel"]')
+    editor = panel.find_element(By.CSS_SELECTOR, '[data-live="viewcheck-code"]')
+    control = panel.find_element(By.CSS_SELECTOR, '[data-live="viewcheck"]')
+    output = panel.find_element(By.CSS_SELECTOR, '[data-live="viewcheck-output"]')
+    browser.execute_script("arguments[0].value = arguments[1]", editor, DECORATED)
+    assert press_check_my_view(browser, control, output) == "1 finding:"
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", output)
+    browser.execute_script(script)
+    results = browser.execute_async_script(RUN_AXE, list(AXE_TAGS))
+    assert "error" not in results, results
+    violations = results["violations"]
+    if violations:
+        pytest.fail(readable(violations, f"on chapter 10's findings ({mode})"), False)
+
+
 def check_exercise(browser: webdriver.Chrome, block: Any, exercise: str) -> None:
     """Its Check fails on the starter, with the messages pytest prints, and
     passes on the reference solution."""

@@ -135,6 +135,99 @@ def test_evaluate_answers_in_structured_form() -> None:
     assert failed["output"].endswith("SystemExit: 3\n")
 
 
+MISTAKEN_VIEW = """\
+from viewlib import View
+
+@login_required
+class Home(View):
+    def dispatch_request(self):
+        return "home"
+"""
+
+
+def test_check_my_view_lists_findings_with_line_hint_and_section() -> None:
+    """The panel's glue: viewcheck's findings as JSON, the line the mistake is on."""
+    answer = json.loads(runner.viewcheck(MISTAKEN_VIEW))
+    assert answer["error"] is None
+    assert [(f["line"], f["code"]) for f in answer["findings"]] == [(3, "CBV103")]
+    (finding,) = answer["findings"]
+    assert finding["url"] == "chapters/10-pitfalls.html#decorating-the-class"
+    assert finding["hint"] == "list it in the class's decorators attribute instead"
+
+
+def test_check_my_view_finds_nothing_in_the_fix() -> None:
+    fixed = MISTAKEN_VIEW.replace("@login_required\n", "").replace(
+        "(View):\n", "(View):\n    decorators = [login_required]\n\n"
+    )
+    assert json.loads(runner.viewcheck(fixed)) == {
+        "findings": [],
+        "omitted": 0,
+        "error": None,
+    }
+
+
+@pytest.mark.parametrize(
+    ("source", "line", "message"),
+    [
+        ("class Home(View:\n    pass\n", 1, "SyntaxError: "),
+        ("x = 1\n\ndef f(\n", 3, "SyntaxError: "),
+        ("x = 1\0\n", None, "SyntaxError: "),  # a NUL character
+        ("x = " + "(" * 5000 + ")" * 5000 + "\n", 1, "SyntaxError: "),
+        ("x = " + "-" * 100_000 + "1\n", 1, "SyntaxError: too deeply nested"),
+    ],
+    ids=["syntax", "unclosed", "NUL", "parentheses", "deep"],
+)
+def test_check_my_view_says_why_it_cannot_check(
+    source: str, line: int | None, message: str
+) -> None:
+    answer = json.loads(runner.viewcheck(source))
+    assert answer["findings"] == []
+    assert answer["error"]["line"] == line
+    assert answer["error"]["message"].startswith(message), answer
+
+
+def test_check_my_view_refuses_a_paste_over_its_limit() -> None:
+    source = "x = 1\n" * (runner.VIEWCHECK_LIMIT // 6 + 1)
+    answer = json.loads(runner.viewcheck(source))
+    assert answer["findings"] == []
+    assert answer["error"] == {
+        "line": None,
+        "message": f"the code is {len(source):,} characters long; "
+        f"Check my view reads at most {runner.VIEWCHECK_LIMIT:,}",
+    }
+    at_the_limit = source[: runner.VIEWCHECK_LIMIT]
+    assert json.loads(runner.viewcheck(at_the_limit))["error"] is None
+
+
+def test_check_my_view_lists_the_first_findings_and_counts_the_rest() -> None:
+    """A paste with thousands of mistakes: the page gets the first
+    VIEWCHECK_SHOWN findings and the count of the others."""
+    unit = "@login_required\nclass Home(View):\n    pass\n"
+    count = (runner.VIEWCHECK_LIMIT - 100) // len(unit)
+    source = "from viewlib import View\n" + unit * count
+    answer = json.loads(runner.viewcheck(source))
+    assert len(answer["findings"]) == runner.VIEWCHECK_SHOWN
+    assert answer["omitted"] == count - runner.VIEWCHECK_SHOWN
+    assert [f["line"] for f in answer["findings"][:2]] == [2, 5]
+
+
+def test_check_my_view_never_runs_the_code(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Code that would write a file, print and exit, at import and in a class
+    body, is only parsed: no file, no output, this process goes on."""
+    marker = tmp_path / "ran"
+    source = (
+        f"open({str(marker)!r}, 'w').write('ran')\nprint('ran')\n"
+        f"class Home(View):\n    import os; os._exit(3)\n" + MISTAKEN_VIEW
+    )
+    answer = json.loads(runner.viewcheck(source))
+    assert answer["error"] is None
+    assert [f["code"] for f in answer["findings"]] == ["CBV103"]
+    assert not marker.exists()
+    assert capsys.readouterr() == ("", "")
+
+
 CHECK = """
 import json, sys
 from pathlib import Path

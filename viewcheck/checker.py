@@ -416,6 +416,7 @@ class Checker:
     def __init__(self, tree: ast.Module, path: str) -> None:
         self.path = path
         self.findings: list[Finding] = []
+        self._reported: set[Finding] = set()  # a set: one look-up per finding
         self.classes: list[ClassInfo] = []
         #: Local name -> "View" or "MethodView"; module alias -> module.
         self.known: dict[str, str] = {}
@@ -436,7 +437,8 @@ class Checker:
             self.path, line, col, code, rule.message.format(name=name), rule.hint,
             rule.link,
         )  # fmt: skip
-        if finding not in self.findings:
+        if finding not in self._reported:
+            self._reported.add(finding)
             self.findings.append(finding)
 
     # --- names ---

@@ -16,8 +16,13 @@ Markers, in MyST comments just before an example (sybil ignores them):
   ``% skip: end`` (every example between) are honoured as sybil honours them:
   the condition is evaluated in the page's namespace when the example comes up.
 
+- ``% live: viewcheck``: a "Check my view" panel in its place: an editor for
+  the reader's own code and a control that lists viewcheck's findings on it
+  (``runner.viewcheck``: the code is parsed, never run).
+
 An ``{literalinclude}`` of an exercise's ``exercise.py`` becomes an editor with
-a Check control that runs the exercise's ``test_exercise.py`` with pytest.
+a Check control that runs the exercise's ``test_exercise.py`` with pytest, and
+a "Check my view" control that lists viewcheck's findings on the same editor.
 
 Python runs in a Web Worker (``live-worker.js``), so the page stays responsive
 and a run can be stopped; ``runner.py`` is its Python half.
@@ -75,6 +80,7 @@ SQLITE = b"SQLite format 3\x00"
 LEFT_OUT = {"__pycache__", "instance"}
 SKIP = re.compile(r"skip:\s*(next|start|end)\b\s*(.*)$", re.DOTALL)
 LOCAL_ONLY = re.compile(r"live:\s*local-only\b:?\s*(.*)$", re.DOTALL)
+VIEWCHECK = re.compile(r"live:\s*viewcheck\s*$")
 EXERCISE = re.compile(r"chapters/exercises/([^/]+)/exercise\.py$")
 UNAVAILABLE = (
     "the Python runtime was not fetched when this site was built: run "
@@ -105,6 +111,22 @@ def visit_live_block(self: Any, node: live_block) -> None:
 
 
 def depart_live_block(self: Any, node: live_block) -> None:
+    self.body.append("</div>\n")
+
+
+class viewcheck_panel(nodes.General, nodes.Element):  # noqa: N801 - docutils' style
+    """Where ``% live: viewcheck`` stood: live.js builds the panel in it."""
+
+
+def visit_viewcheck_panel(self: Any, node: viewcheck_panel) -> None:
+    self.body.append(
+        self.starttag(
+            node, "div", CLASS="live-viewcheck", **{"data-live": "viewcheck-panel"}
+        )
+    )
+
+
+def depart_viewcheck_panel(self: Any, node: viewcheck_panel) -> None:
     self.body.append("</div>\n")
 
 
@@ -165,6 +187,8 @@ def wrap_examples(app: Sphinx, doctree: nodes.document, docname: str) -> None:
                     skipping = argument.strip() if action == "start" else None
             elif match := LOCAL_ONLY.match(text):
                 pending["local-only"] = match.group(1).strip()
+            elif VIEWCHECK.match(text):
+                node.replace_self(viewcheck_panel())
             continue
         found = example(node, STATE["patterns"])
         if found is None:
@@ -302,6 +326,7 @@ def builder_inited(app: Sphinx) -> None:
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_node(live_block, html=(visit_live_block, depart_live_block))
+    app.add_node(viewcheck_panel, html=(visit_viewcheck_panel, depart_viewcheck_panel))
     app.connect("builder-inited", builder_inited)
     app.connect("doctree-resolved", wrap_examples)
     app.connect("build-finished", copy_runtime)

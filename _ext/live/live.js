@@ -16,6 +16,12 @@
 // [data-live="output"], its editable code [data-live="code"]; the page's
 // [data-live="run-page"] and [data-live="page-result"]. Each block's
 // data-live-state is idle, running, passed, failed or stopped.
+// "Check my view" (viewcheck on the reader's own code, parsed, never run):
+// the control [data-live="viewcheck"], the code [data-live="viewcheck-code"]
+// (a panel's editor; on an exercise, the exercise's editor is the code) and
+// the findings [data-live="viewcheck-output"]. A panel stands where the page
+// has `% live: viewcheck` ([data-live="viewcheck-panel"]); every exercise
+// that runs in the page has the control too.
 //
 // For tools in the page (e.g. a panel that analyses the reader's view):
 //   await viewlibLive.evaluate("import json; {'a': 1}")
@@ -127,7 +133,8 @@
       return block;
     },
   );
-  if (!blocks.length) return;
+  const panels = [...document.querySelectorAll('[data-live="viewcheck-panel"]')];
+  if (!blocks.length && !panels.length) return;
   const examples = blocks.filter((b) => b.kind !== "exercise");
   const runnable = examples.filter((b) => !b.localOnly);
   // innerText turns any <br> into a newline; textContent where not rendered.
@@ -248,10 +255,12 @@
   }
 
   // Run a function of runner.py in the worker: its answer, an object.
-  async function call(fn, args, onOutput = () => {}, { progress, pytest } = {}) {
+  // `clean`: the call runs none of the reader's code and changes nothing the
+  // page's examples see, so "Check this page" need not start a fresh Python.
+  async function call(fn, args, onOutput = () => {}, { progress, pytest, clean } = {}) {
     const entry = await ready(progress || (() => {}));
     if (pytest) await needPytest(entry);
-    entry.dirty = true;
+    if (!clean) entry.dirty = true;
     return new Promise((resolve, reject) => {
       const id = ++lastId;
       const timer = setTimeout(() => {
@@ -277,7 +286,8 @@
   // The first time a reader points at or focuses a control, load Python
   // when the browser is idle: by the press it may be ready.
   const preload = (event) => {
-    if (!event.target.closest?.(".live-button, [data-live='code']")) return;
+    const controls = ".live-button, [data-live='code'], [data-live='viewcheck-code']";
+    if (!event.target.closest?.(controls)) return;
     document.removeEventListener("pointerover", preload);
     document.removeEventListener("focusin", preload);
     idle(() => start().ready.catch(() => {})); // a press reports any error
@@ -401,6 +411,148 @@
     evaluate: (source, key = null) => call("evaluate", [source, key]),
   };
 
+
+  // ---- "Check my view": viewcheck's findings on the reader's code ---------
+
+  // Findings link to sections by paths from the site's root (_static/live/../../).
+  const siteRoot = new URL("../../", base);
+  // "chapters/10-pitfalls.html#decorating-the-class" -> "decorating the class, chapter 10"
+  const sectionName = (url) => {
+    const found = /(?:^|\/)(\d+)-[^/]*\.html#(.+)$/.exec(url);
+    return found ? `${found[2].replace(/-/g, " ")}, chapter ${Number(found[1])}` : url;
+  };
+
+  function showFindings(output, answer) {
+    const [summary, list] = output.children;
+    list.textContent = "";
+    if (answer.error) {
+      const where = answer.error.line ? ` (line ${answer.error.line})` : "";
+      summary.textContent = `Cannot check this code: ${answer.error.message}${where}.`;
+    } else if (!answer.findings.length) {
+      summary.textContent = "No findings.";
+    } else {
+      const count = answer.findings.length + (answer.omitted || 0);
+      summary.textContent = count === 1 ? "1 finding:" : `${count} findings:`;
+      if (answer.omitted) {
+        summary.textContent = `${count} findings (the first ${answer.findings.length} shown):`;
+      }
+      for (const finding of answer.findings) {
+        const item = element("li", "live-finding");
+        item.dataset.line = finding.line;
+        item.dataset.code = finding.code;
+        const link = element("a", "", sectionName(finding.url));
+        link.href = new URL(finding.url, siteRoot).href;
+        item.append(
+          element("strong", "", `Line ${finding.line}: ${finding.code}`),
+          ` ${finding.message}.`,
+          element("br", ""),
+          `Hint: ${finding.hint}. See `,
+          link,
+          ".",
+        );
+        list.append(item);
+      }
+    }
+    list.hidden = !answer.findings.length;
+    output.hidden = false;
+    output.classList.toggle("live-failed", Boolean(answer.error || answer.findings.length));
+    return summary.textContent;
+  }
+
+  // A control that analyses `editor`'s code; its findings go into `output`.
+  function viewcheckControl(editor, output, status, label) {
+    const read = () => ("value" in editor ? editor.value : editor.textContent);
+    const control = button("Check my view", () => analyse());
+    control.dataset.live = "viewcheck";
+    control.setAttribute("aria-label", `Check my view: ${label}`);
+    let busy = false;
+    async function analyse() {
+      if (busy) return;
+      busy = true;
+      control.setAttribute("aria-busy", "true");
+      const progress = (text) => (status.textContent = text);
+      progress(python ? "checking…" : "loading Python…");
+      try {
+        const answer = await call("viewcheck", [read()], undefined, { progress, clean: true });
+        progress("");
+        showFindings(output, answer);
+      } catch (error) {
+        progress("");
+        showFindings(output, { findings: [], error: { message: said(error) } });
+      } finally {
+        busy = false;
+        control.removeAttribute("aria-busy");
+      }
+    }
+    return { control, analyse };
+  }
+
+  const findingsArea = (id) => {
+    const output = element("div", "live-viewcheck-output");
+    output.dataset.live = "viewcheck-output";
+    output.id = id;
+    output.hidden = true;
+    // Its first line is a live region: the result is announced when it comes.
+    const summary = element("p", "live-viewcheck-summary");
+    summary.setAttribute("role", "status");
+    const list = element("ol", "live-findings");
+    list.hidden = true;
+    output.append(summary, list);
+    return output;
+  };
+
+  panels.forEach((panel, index) => {
+    const id = `viewcheck-${index + 1}`;
+    const title = element("label", "live-viewcheck-label", "Your view's code");
+    title.htmlFor = `${id}-code`;
+    const help = element(
+      "p",
+      "live-help",
+      "Paste a module with your view classes, then press Check my view: viewcheck reads " +
+        "the code in this page's Python, without running it, and lists each mistake it " +
+        "knows with its line and the section that shows it. In the editor, Ctrl+Enter " +
+        "checks and Escape leaves it.",
+    );
+    help.id = `${id}-help`;
+    const editor = document.createElement("textarea");
+    editor.className = "live-viewcheck-code";
+    editor.id = `${id}-code`;
+    editor.dataset.live = "viewcheck-code";
+    editor.rows = 12;
+    editor.spellcheck = false;
+    editor.setAttribute("autocapitalize", "off");
+    editor.setAttribute("autocomplete", "off");
+    editor.setAttribute("aria-describedby", help.id);
+    const status = element("span", "live-note");
+    const output = findingsArea(`${id}-output`);
+    const { control, analyse } = viewcheckControl(editor, output, status, "your code");
+    control.setAttribute("aria-controls", output.id);
+    editor.addEventListener("keydown", (event) => {
+      if (event.key === "Escape") {
+        event.preventDefault();
+        control.focus();
+      } else if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+        event.preventDefault();
+        analyse();
+      }
+    });
+    const bar = element("div", "live-bar");
+    bar.append(control, status);
+    panel.append(title, help, editor, bar, output);
+  });
+
+  // An exercise that runs in the page: the control checks its own editor.
+  for (const block of blocks) {
+    if (block.kind !== "exercise" || block.localOnly) continue;
+    const status = element("span", "live-note");
+    const output = findingsArea(`viewcheck-exercise-${block.index + 1}`);
+    const { control } = viewcheckControl(block.pre, output, status, block.label);
+    control.setAttribute("aria-controls", output.id);
+    control.setAttribute("aria-describedby", "live-help"); // the page's help
+    block.status.after(control, status);
+    block.node.append(output);
+  }
+
   const exercises = blocks.some((b) => b.kind === "exercise" && !b.localOnly);
   if (!runnable.length && !exercises) return; // nothing here runs in the page
   const sentences = [
@@ -408,7 +560,9 @@
       "Edit any example and press Run: Python runs it in this page, after the examples " +
         "above it, and shows what it prints (the first 100,000 characters).",
     "Stop ends a run; Python then starts afresh.",
-    exercises && "An exercise's Check runs its checks on your code.",
+    exercises &&
+      "An exercise's Check runs its checks on your code; its Check my view lists the " +
+        "class-based-view mistakes viewcheck finds in it, without running it.",
     runnable.length &&
       "Check this page runs every example in a fresh Python and compares each output " +
         "with the page's.",

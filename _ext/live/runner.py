@@ -545,3 +545,42 @@ def check_exercise(exercise: str, source: str) -> str:
             "tests": outcomes.tests,
         }
     )
+
+
+#: The most characters of source "Check my view" analyses: a whole module is
+#: far less; a larger paste is refused with a message, not parsed.
+VIEWCHECK_LIMIT = 200_000
+#: The most findings one answer lists; the rest are counted (``omitted``).
+VIEWCHECK_SHOWN = 100
+
+
+def viewcheck(source: str) -> str:
+    """The "Check my view" panel: viewcheck's findings on the reader's code, never run.
+
+    ``viewcheck.check_source`` only parses the source (``ast``) and reads its
+    syntax tree, so nothing the reader wrote is executed. The answer:
+    ``findings`` (each ``Finding.as_dict()``, in line order, at most
+    ``VIEWCHECK_SHOWN``), ``omitted`` (how many more there were) and ``error``:
+    None, or ``{"line", "message"}`` when the code cannot be analysed (a
+    syntax error, a paste over ``VIEWCHECK_LIMIT`` characters, nesting too
+    deep to analyse, which viewcheck reports as a ``SyntaxError``).
+    """
+    from viewcheck import check_source
+
+    def refused(line: int | None, message: str) -> str:
+        error = {"line": line, "message": message}
+        return json.dumps({"findings": [], "omitted": 0, "error": error})
+
+    if len(source) > VIEWCHECK_LIMIT:
+        return refused(
+            None,
+            f"the code is {len(source):,} characters long; "
+            f"Check my view reads at most {VIEWCHECK_LIMIT:,}",
+        )
+    try:
+        findings = check_source(source, "<your code>")
+    except SyntaxError as error:  # also what viewcheck raises for too deep a nesting
+        return refused(error.lineno, f"{type(error).__name__}: {error.msg}")
+    shown = [finding.as_dict() for finding in findings[:VIEWCHECK_SHOWN]]
+    omitted = len(findings) - len(shown)
+    return json.dumps({"findings": shown, "omitted": omitted, "error": None})
