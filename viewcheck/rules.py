@@ -135,9 +135,9 @@ RULES = _rules(
     ),
     Rule(
         "CBV116",
-        "provide_automatic_options = True without OPTIONS in {name}: OPTIONS "
-        "requests get a 405",
-        "add OPTIONS to methods as well",
+        "provide_automatic_options = True without OPTIONS in {name}: up to "
+        "Flask 3.1, OPTIONS requests get a 405 (Flask 3.2 answers them)",
+        "add OPTIONS to methods as well: that answers OPTIONS on every version",
         f"{PITFALLS}#routing-settings-that-do-not-reach-the-route",
     ),
     Rule(

@@ -57,22 +57,38 @@ class View:
     >>> app.test_client().get("/hello/World").text
     'Hello, World!'
 
-    The class attributes below are read once, when :meth:`as_view` runs, so
-    set them in the class body. A decorator written above the ``class``
-    line never sees a request: list it in :attr:`decorators` instead.
+    The class attributes below are read when :meth:`as_view` runs, so set
+    them in the class body. A decorator written above the ``class`` line
+    gets the class, not a view function, and the name then refers to what it
+    returned, which has no ``as_view``:
+
+    >>> def passthrough(view):
+    ...     return lambda *args, **kwargs: view(*args, **kwargs)
+    >>> @passthrough
+    ... class Decorated(View):
+    ...     pass
+    >>> hasattr(Decorated, "as_view")
+    False
+
+    Registered as a view anyway, the wrapper runs around building an
+    instance, not around the answer. List the decorator in
+    :attr:`decorators` instead.
     """
 
     #: The HTTP methods the route accepts. ``None`` defers to
-    #: ``add_url_rule``, whose default is ``["GET", "HEAD", "OPTIONS"]``.
+    #: ``add_url_rule``, whose default is ``GET``; Werkzeug's ``Rule`` adds
+    #: ``HEAD``, and Flask ``OPTIONS`` when it answers those itself.
     methods: ClassVar[Collection[str] | None] = None
 
     #: Whether Flask answers ``OPTIONS`` requests for this route by itself.
-    #: ``None`` defers to ``add_url_rule``, whose default is ``True``.
+    #: ``None`` defers to ``add_url_rule``, which does unless the methods
+    #: include ``OPTIONS`` or (from Flask 3.1) ``PROVIDE_AUTOMATIC_OPTIONS``
+    #: is false.
     provide_automatic_options: ClassVar[bool | None] = None
 
     #: Decorators for the generated view function, applied in list order:
-    #: the first one wraps the view directly and so runs last, just as the
-    #: bottom line of a stack of ``@decorator`` lines does.
+    #: the first one wraps the view directly, so a request reaches it last,
+    #: just as with the bottom line of a stack of ``@decorator`` lines.
     #: (Flask added this attribute in its version 0.8.)
     decorators: ClassVar[list[Callable[..., Any]]] = []
 

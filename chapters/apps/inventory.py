@@ -108,9 +108,9 @@ def request_json() -> object:
     """Return the decoded JSON body, or abort with a clear message."""
     if not request.is_json:
         abort(415, "send JSON, with Content-Type: application/json")
-    # Werkzeug 2.2 (which Flask 2.2 allows) reads a body of any length;
-    # later versions raise this 413 themselves as they read.
-    limit = request.max_content_length  # the app's MAX_CONTENT_LENGTH, or None
+    # Werkzeug 2.3 and later refuse a body over MAX_CONTENT_LENGTH when it is
+    # read; Werkzeug 2.2 (Flask 2.2's oldest) only when it is form data.
+    limit = request.max_content_length
     if limit is not None and (request.content_length or 0) > limit:
         abort(413)
     try:
