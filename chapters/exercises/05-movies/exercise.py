@@ -34,7 +34,7 @@ then write your own, for this resource.
 
 Hints, for what ``inventory.py`` does differently:
 
-- Its ``Store.check`` tests types with ``type(value) is int``, because JSON
+- Its ``check_value`` tests types with ``type(value) is int``, because JSON
   ``true`` arrives as ``True`` and ``bool`` is a subclass of ``int``; add the
   ranges: ``year in YEARS``, and ``title.strip()`` for a title of only
   spaces.
