@@ -21,6 +21,8 @@ extensions = [
     "_ext.clauses",
     # Run controls on the examples, run in the browser (_ext/live/__init__.py).
     "_ext.live",
+    # Fixes to the theme's markup that axe-core reports (_ext/a11y.py).
+    "_ext.a11y",
 ]
 
 # The source directory is the repository root: keep everything that is not a
@@ -42,6 +44,7 @@ exclude_patterns = [
     "build",
     "dist",
     ".live-cache",
+    ".axe-cache",
 ]
 
 myst_enable_extensions = ["colon_fence", "deflist"]
@@ -61,8 +64,13 @@ nitpick_ignore_regex = [
 ]
 
 html_theme = "furo"
+# Overrides of furo's templates: _templates/page.html names its landmarks
+# (with _ext/a11y.py), _templates/search.html gives the search page its h1.
+templates_path = ["_templates"]
 html_static_path = ["_static"]
 html_css_files = ["custom.css"]
+# Keyboard use of furo's drawers on a narrow screen (with custom.css).
+html_js_files = [("drawers.js", {"defer": "defer"})]
 html_favicon = "_static/favicon.svg"
 # Furo's default dark style ("native") underlines class and module names, which
 # then look like links; this one colours them instead.

@@ -41,7 +41,9 @@ from tests.browser_harness import (
 
 selenium = pytest.importorskip("selenium")
 from selenium import webdriver  # noqa: E402 - only once selenium is known to exist
+from selenium.webdriver.common.action_chains import ActionChains  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.common.keys import Keys  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
 LIVE = SITE / "_static" / "live"
@@ -56,6 +58,8 @@ FIGURES: dict[str, Any] = {}
 #: Generous: a cold start on a slow CI machine, then a whole chapter.
 PATIENCE = 180
 RESULT = re.compile(r"^(\d+) passed, (\d+) failed$")
+LOST = "Python was restarted: examples above will run again before the next one."
+EXERCISE_RESULT = re.compile(r"^(\d+) passed, (\d+) not passed$")
 
 
 class Gzipped(Quiet):
@@ -63,18 +67,25 @@ class Gzipped(Quiet):
     that the figures are the bytes and times a reader gets."""
 
     compressed: ClassVar[dict[Path, bytes]] = {}
+    #: What was served since the last ``served()``: (path, bytes of the body),
+    #: the worker's requests too (the page's own log does not see those).
+    sent: ClassVar[list[tuple[str, int]]] = []
 
     def send_head(self) -> Any:
         path = Path(self.translate_path(self.path))
         if not path.is_file() or "gzip" not in self.headers.get("Accept-Encoding", ""):
+            size = path.stat().st_size if path.is_file() else 0
+            self.sent.append((self.path, size))
             return super().send_head()
         modified = self.date_time_string(int(path.stat().st_mtime))
         if self.headers.get("If-Modified-Since") == modified:
+            self.sent.append((self.path, 0))
             self.send_response(304)
             self.end_headers()
             return None
         if path not in self.compressed:
             self.compressed[path] = gzip.compress(path.read_bytes(), 6, mtime=0)
+        self.sent.append((self.path, len(self.compressed[path])))
         self.send_response(200)
         self.send_header("Content-Type", self.guess_type(str(path)))
         self.send_header("Content-Encoding", "gzip")
@@ -174,16 +185,40 @@ def press(browser: webdriver.Chrome, control: Any) -> None:
     browser.execute_script("arguments[0].click()", control)
 
 
-def output_of(browser: webdriver.Chrome, block: Any) -> str:
-    """Wait for a block's output (not a progress message) and return it."""
-    output = block.find_element(By.CSS_SELECTOR, '[data-live="output"]')
+def control(block: Any) -> Any:
+    return block.find_element(By.CSS_SELECTOR, '[data-live="run"]')
+
+
+def label(element: Any) -> str:
+    """An element's text, shown or not (inside a closed dropdown)."""
+    return str(element.get_attribute("textContent"))
+
+
+def output(block: Any) -> str:
+    found = block.find_element(By.CSS_SELECTOR, '[data-live="output"]')
+    return str(found.get_attribute("textContent"))
+
+
+def finished(browser: webdriver.Chrome, block: Any) -> str:
+    """Wait until a block's run is over (its control no longer says Stop):
+    its output."""
     WebDriverWait(browser, PATIENCE).until(
         lambda b: (
-            output.get_attribute("textContent")
-            and not output.get_attribute("textContent").endswith("…")
+            label(control(block)) != "Stop"
+            and block.get_attribute("data-live-state") != "running"
         )
     )
-    return str(output.get_attribute("textContent"))
+    return output(block)
+
+
+def run(browser: webdriver.Chrome, block: Any, source: str | None = None) -> str:
+    """Press a block's Run (after writing *source* into its editor): its output."""
+    if source is not None:
+        code = block.find_element(By.CSS_SELECTOR, '[data-live="code"]')
+        browser.execute_script("arguments[0].textContent = arguments[1]", code, source)
+    # The click turns Run into Stop at once; a short run may be over already.
+    press(browser, control(block))
+    return finished(browser, block)
 
 
 def transferred(browser: webdriver.Chrome, size: str = "encodedBodySize") -> int:
@@ -202,76 +237,355 @@ def blocks(browser: webdriver.Chrome, kind: str) -> list[Any]:
     return browser.find_elements(By.CSS_SELECTOR, selector)
 
 
+def served() -> tuple[list[str], int]:
+    """The paths the server answered since the last call and the bytes it sent."""
+    sent, Gzipped.sent[:] = list(Gzipped.sent), []
+    return [path for path, _ in sent], sum(size for _, size in sent)
+
+
+def collect(asked: list[str]) -> list[str]:
+    """*asked*, with the paths served since the last call added."""
+    asked += served()[0]
+    return asked
+
+
+def runtime_asked(urls: list[str]) -> list[str]:
+    """The runtime's files among *urls* (live.js and live.css are the page's)."""
+    return [url for url in urls if "/_static/live/" in url and "/live." not in url]
+
+
+#: Keeps what a block's status says while it runs (progress on a cold start).
+RECORD_STATUS = """
+window.statusSeen = [];
+new MutationObserver(() => {
+  for (const note of document.querySelectorAll('.live-bar .live-note'))
+    if (note.textContent) window.statusSeen.push(note.textContent);
+}).observe(document.body, {subtree: true, childList: true, characterData: true});
+"""
+
+
 def test_first_run_timing_bytes_and_an_edited_example(
     browser: webdriver.Chrome, base_url: str
 ) -> None:
-    """Nothing of the runtime before the first press; an edit runs as edited,
-    and Check this page reports it with the expected and the actual output."""
+    """Nothing of the runtime before the reader touches a control; progress on
+    a cold start; an edit runs as edited, its Run says the output differs
+    from the page's, and Check this page reports it with both outputs."""
     page = urljoin(base_url, "chapters/01-view.html")
     browser.execute_cdp_cmd("Network.clearBrowserCache", {})
-    timings = []
     for start in ("cold", "warm"):
-        requested_urls(browser)  # forget the requests so far
+        served()  # forget the requests so far
         open_page(browser, page)
-        before = transferred(browser)
-        asked = requested_urls(browser)
-        assert not [
-            url for url in asked if "/_static/live/" in url and "live." not in url
-        ]
+        paths, before = served()
+        assert runtime_asked(paths) == []
+        browser.execute_script(RECORD_STATUS)
         first = blocks(browser, "code")[0]
         started = time.perf_counter()
-        press(browser, first.find_element(By.CSS_SELECTOR, ".live-button"))
-        output_of(browser, first)
-        timings.append(time.perf_counter() - started)
-        FIGURES[f"{start}: seconds to first output"] = round(timings[-1], 2)
+        assert run(browser, first) == "(no output)"
+        FIGURES[f"{start}: seconds from the press to the first output"] = round(
+            time.perf_counter() - started, 2
+        )
+        assert first.get_attribute("data-live-state") == "passed"
         if start == "cold":
-            after = transferred(browser)
-            FIGURES["chapter 1: KB sent before the first press"] = before // 1000
-            FIGURES["chapter 1: KB sent by the first output"] = after // 1000
-            FIGURES["chapter 1: KB uncompressed by the first output"] = (
-                transferred(browser, "decodedBodySize") // 1000
-            )
-    # An edited session shows what the edit prints, not what the page showed.
+            seen = browser.execute_script("return window.statusSeen")
+            assert any(re.search(r"of [\d.]+ MB$", said) for said in seen), seen
+            FIGURES["chapter 1: KB sent before the first interaction"] = before // 1000
+            FIGURES["chapter 1: KB sent by the first output"] = (
+                before + served()[1]
+            ) // 1000
+    # An unedited session matches the page; an edited one shows both outputs.
     session = next(b for b in blocks(browser, "doctest") if "/hello/World" in b.text)
-    pre = session.find_element(By.CSS_SELECTOR, "pre")
-    browser.execute_script(
-        "arguments[0].textContent = arguments[0].textContent"
-        ".replace('/hello/World', '/hello/Reader')",
-        pre,
-    )
-    press(browser, session.find_element(By.CSS_SELECTOR, ".live-button"))
-    assert "'Hello, Reader!'" in output_of(browser, session)
+    assert run(browser, session).endswith("✓ The output matches the page's.")
+    source = label(session.find_element(By.CSS_SELECTOR, '[data-live="code"]'))
+    shown = run(browser, session, source.replace("/hello/World", "/hello/Reader"))
+    assert "'Hello, Reader!'" in shown
+    assert (
+        "✗ The output differs from the page's in 1 example:\n"
+        '>>> app.test_client().get("/hello/Reader").text\n'
+        "Expected:\n'Hello, World!'\nGot:\n'Hello, Reader!'\n"
+    ) in shown, shown
     # Checked against the page's expected output, the edit is a failure.
-    press(browser, browser.find_element(By.CSS_SELECTOR, '[data-live="run-page"]'))
+    counts = check_page(browser)
+    assert counts["failed"] == 1, counts
+    assert "Expected:\n'Hello, World!'\nGot:\n'Hello, Reader!'" in output(session)
+
+
+def test_the_runtime_loads_when_a_control_is_first_pointed_at(
+    browser: webdriver.Chrome, base_url: str
+) -> None:
+    browser.execute_cdp_cmd("Network.clearBrowserCache", {})
+    open_page(browser, urljoin(base_url, "chapters/01-view.html"))
+    served()
+    time.sleep(1)  # idle time: still nothing of the runtime
+    assert runtime_asked(served()[0]) == []
+    first = control(blocks(browser, "code")[0])
+    ActionChains(browser).move_to_element(first).perform()  # a hover
+    asked: list[str] = []
     WebDriverWait(browser, PATIENCE).until(
-        lambda b: RESULT.match(text(b, '[data-live="page-result"]'))
+        lambda b: any("asm.wasm" in path for path in collect(asked))
     )
-    assert text(browser, '[data-live="page-result"]').endswith(" passed, 1 failed")
-    shown = output_of(browser, session)
-    assert "Expected:\n'Hello, World!'\nGot:\n'Hello, Reader!'" in shown, shown
+
+
+def check_page(browser: webdriver.Chrome) -> dict[str, int]:
+    """Press Check this page and wait for its counts."""
+    page = browser.find_element(By.CSS_SELECTOR, '[data-live="run-page"]')
+    press(browser, page)
+    WebDriverWait(browser, PATIENCE).until(
+        lambda b: (
+            RESULT.match(text(b, '[data-live="page-result"]'))
+            or "could not" in text(b, ".live-page .live-note")
+        )
+    )
+    result = browser.find_element(By.CSS_SELECTOR, '[data-live="page-result"]')
+    return {
+        key: int(result.get_attribute(f"data-{key}") or 0)
+        for key in ("passed", "failed", "skipped", "local-only")
+    }
+
+
+#: Counts a page script's timer ticks, and the longest wait between two.
+HEARTBEAT = """
+window.beats = {count: 0, last: performance.now(), longest: 0};
+setInterval(() => {
+  const now = performance.now();
+  beats.longest = Math.max(beats.longest, now - beats.last);
+  beats.last = now;
+  beats.count += 1;
+}, 20);
+"""
+#: Press a control and wait until its text is Run again: the milliseconds.
+STOP = """
+const [control, done] = [arguments[0], arguments[arguments.length - 1]];
+const started = performance.now();
+control.click();
+const wait = () => control.textContent === "Run"
+  ? done(performance.now() - started) : setTimeout(wait, 1);
+wait();
+"""
+
+
+def test_stop_ends_an_endless_loop_while_the_page_answers(
+    browser: webdriver.Chrome, base_url: str
+) -> None:
+    open_page(browser, urljoin(base_url, "chapters/01-view.html"))
+    code = [
+        b for b in blocks(browser, "code") if b.get_attribute("data-local-only") is None
+    ]
+    loop, later = code[2], code[3]
+    original = label(loop.find_element(By.CSS_SELECTOR, '[data-live="code"]'))
+    editor = loop.find_element(By.CSS_SELECTOR, '[data-live="code"]')
+    browser.execute_script(
+        "arguments[0].textContent = arguments[1]",
+        editor,
+        "print('looping')\nwhile True:\n    pass",
+    )
+    press(browser, control(loop))
+    WebDriverWait(browser, PATIENCE).until(lambda b: "looping" in output(loop))
+    # Python is in the loop: the page's own scripts still run.
+    browser.execute_script(HEARTBEAT)
+    beats = browser.execute_script("return beats.count")
+    time.sleep(1)
+    assert browser.execute_script("return beats.count") > beats
+    assert label(control(loop)) == "Stop"
+    FIGURES["longest wait of a page timer (20 ms) while Python loops, ms"] = round(
+        browser.execute_script("return beats.longest")
+    )
+    latency = browser.execute_async_script(STOP, control(loop))
+    FIGURES["Stop: ms from the press to the control saying Run"] = round(latency, 1)
+    said = output(loop)
+    assert said.startswith("looping\n")
+    assert said.endswith(f"Stopped. {LOST}")
+    assert loop.get_attribute("data-live-state") == "stopped"
+    # The next Run runs the examples above again, in a fresh Python, first.
+    browser.execute_script("arguments[0].textContent = arguments[1]", editor, original)
+    above = code[:3]
+    for block in above:  # forget the outputs shown so far
+        browser.execute_script(
+            "arguments[0].querySelector('[data-live=\"output\"]').textContent = ''",
+            block,
+        )
+    run(browser, later)
+    assert later.get_attribute("data-live-state") == "passed", output(later)
+    assert [b.get_attribute("data-live-state") for b in above] == ["passed"] * 3
+    assert all(output(b) for b in above)
+
+
+def test_a_run_past_the_time_limit_is_stopped(
+    browser: webdriver.Chrome, base_url: str
+) -> None:
+    open_page(browser, urljoin(base_url, "chapters/01-view.html"))
+    assert browser.execute_script("return viewlibLive.limits.seconds") == 60
+    browser.execute_script("viewlibLive.limits.seconds = 3")
+    first = blocks(browser, "code")[0]
+    said = run(browser, first, "while True:\n    pass")
+    assert said.startswith("Stopped after 3 s, the time limit for one run.")
+    assert first.get_attribute("data-live-state") == "stopped"
+
+
+#: What a reader may type, and how the output must end: nothing freezes.
+FLOODS = {
+    "print('x' * 10**8)": "\n… 99900001 more characters not shown",
+    "for n in range(10**6):\n    print(n)": "\n… 6788890 more characters not shown",
+}
+
+
+@pytest.mark.parametrize("source", FLOODS)
+def test_a_flood_of_output_is_capped(
+    browser: webdriver.Chrome, base_url: str, source: str
+) -> None:
+    open_page(browser, urljoin(base_url, "chapters/01-view.html"))
+    first = blocks(browser, "code")[0]
+    started = time.perf_counter()
+    said = run(browser, first, source)
+    FIGURES.setdefault("seconds to show a capped flood", {})[source] = round(
+        time.perf_counter() - started, 1
+    )
+    assert said.endswith(FLOODS[source]), said[-200:]
+    assert len(said) == 100_000 + len(FLOODS[source])
+    assert browser.execute_script("return 6 * 7") == 42  # the tab is alive
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "import os\nos._exit(0)",
+        "import sys\nsys.setrecursionlimit(10**5)\n"
+        "def deeper():\n    return deeper()\ndeeper()",
+    ],
+    ids=["os._exit", "stack overflow"],
+)
+def test_after_python_itself_stops_the_page_says_so_and_restarts_it(
+    browser: webdriver.Chrome, base_url: str, source: str
+) -> None:
+    open_page(browser, urljoin(base_url, "chapters/01-view.html"))
+    # Printing a traceback 100,000 calls deep takes a while on a slow machine.
+    browser.execute_script(f"viewlibLive.limits.seconds = {PATIENCE - 10}")
+    first = blocks(browser, "code")[0]
+    started = time.perf_counter()
+    said = run(browser, first, source)
+    FIGURES.setdefault("seconds until the page says Python stopped", {})[
+        source.splitlines()[-1]
+    ] = round(time.perf_counter() - started, 1)
+    assert re.search(
+        r"Python stopped \(.+\)\. Python was restarted: examples above will run "
+        r"again before the next one\.$",
+        said,
+    ), said[-300:]
+    assert first.get_attribute("data-live-state") == "stopped"
+    assert run(browser, first, "print(6 * 7)") == "42\n"
+
+
+SABOTAGE = (
+    "\nimport viewlib\nviewlib.View.as_view = classmethod(lambda *a, **k: None)\n"
+)
+
+
+def test_check_this_page_starts_from_a_fresh_python(
+    browser: webdriver.Chrome, base_url: str
+) -> None:
+    """After a Run that breaks viewlib, Check this page counts as on a fresh
+    load with the same text: with the sabotage in the page and without it."""
+    page = urljoin(base_url, "chapters/01-view.html")
+    open_page(browser, page)
+    fresh = check_page(browser)
+    assert fresh["failed"] == 0
+    first = blocks(browser, "code")[0]
+    editor = first.find_element(By.CSS_SELECTOR, '[data-live="code"]')
+    original = label(editor)
+    run(browser, first, original + SABOTAGE)
+    broken = check_page(browser)
+    assert broken["failed"] > 0
+    browser.execute_script("arguments[0].textContent = arguments[1]", editor, original)
+    run(browser, first, original + SABOTAGE)  # broken again, then restored
+    browser.execute_script("arguments[0].textContent = arguments[1]", editor, original)
+    assert check_page(browser) == fresh
+    # A fresh load with the sabotage in the text, never run before the check.
+    open_page(browser, page)
+    first = blocks(browser, "code")[0]
+    editor = first.find_element(By.CSS_SELECTOR, '[data-live="code"]')
+    browser.execute_script(
+        "arguments[0].textContent = arguments[1]", editor, original + SABOTAGE
+    )
+    assert check_page(browser) == broken
+
+
+def test_keyboard_alone_runs_an_example(
+    browser: webdriver.Chrome, base_url: str
+) -> None:
+    """Escape leaves the editor for its control; Enter on the control runs it;
+    the result is announced in a live region."""
+    open_page(browser, urljoin(base_url, "chapters/01-view.html"))
+    first = blocks(browser, "code")[0]
+    editor = first.find_element(By.CSS_SELECTOR, '[data-live="code"]')
+    assert editor.get_attribute("role") == "textbox"
+    assert editor.accessible_name == "code of example 1 (editable)"
+    browser.execute_script(
+        "arguments[0].scrollIntoView({block: 'center'}); arguments[0].focus()", editor
+    )
+    browser.switch_to.active_element.send_keys(Keys.ESCAPE)
+    focused = browser.switch_to.active_element
+    assert focused == control(first)
+    assert focused.accessible_name == "Run example 1"
+    focused.send_keys(Keys.ENTER)
+    assert finished(browser, first) == "(no output)"
+    announcer = browser.find_element(By.CSS_SELECTOR, '.live-announce[role="status"]')
+    WebDriverWait(browser, 10).until(lambda b: announcer.get_attribute("textContent"))
+    assert announcer.get_attribute("textContent") == ("example 1: passed, output below")
+
+
+def test_page_tools_can_run_a_snippet(browser: webdriver.Chrome, base_url: str) -> None:
+    """viewlibLive.evaluate: what a panel in the page (chapter 10's analyzer)
+    uses to run code and read a structured answer."""
+    open_page(browser, urljoin(base_url, "chapters/01-view.html"))
+    answer = browser.execute_async_script(
+        "viewlibLive.evaluate(arguments[0]).then(arguments[1])",
+        "import viewlib\nprint('checked')\n{'View': viewlib.View.__name__}",
+    )
+    assert answer["ok"] is True
+    assert answer["value"] == {"View": "View"}
+    assert answer["output"].startswith("checked\n")
 
 
 def check_exercise(browser: webdriver.Chrome, block: Any, exercise: str) -> None:
-    """Its Check fails on the starter, passes on the reference solution."""
-    check = block.find_element(By.CSS_SELECTOR, ".live-button")
-    press(browser, check)
-    starter = RESULT.match(output_of(browser, block).splitlines()[0])
-    assert starter, output_of(browser, block)
+    """Its Check fails on the starter, with the messages pytest prints, and
+    passes on the reference solution."""
+    lines = finished_check(browser, block)
+    starter = EXERCISE_RESULT.match(lines[0])
+    assert starter, lines
     assert int(starter[2]) > 0, "the starter passes its check"
+    assert any(line.lstrip().startswith("AssertionError") for line in lines) or any(
+        "fails while Python imports it" in line for line in lines
+    ), lines
     solution = (ROOT / "tests" / "exercise_solutions" / f"{exercise}.py").read_text()
-    editor = block.find_element(By.CSS_SELECTOR, "pre")
+    editor = block.find_element(By.CSS_SELECTOR, '[data-live="code"]')
     browser.execute_script("arguments[0].textContent = arguments[1]", editor, solution)
-    press(browser, check)
-    WebDriverWait(browser, PATIENCE).until(
-        lambda b: output_of(b, block).splitlines()[0] != starter[0]
-    )
-    lines = output_of(browser, block).splitlines()
-    assert RESULT.match(lines[0]), lines
-    assert lines[0].endswith(" 0 failed"), lines
+    lines = finished_check(browser, block)
+    assert EXERCISE_RESULT.match(lines[0]), lines
+    assert lines[0].endswith(" 0 not passed"), lines
+    assert block.get_attribute("data-live-state") == "passed"
     FIGURES.setdefault("exercises", {})[exercise] = {
         "starter": starter[0],
         "solution": lines[0],
     }
+
+
+def finished_check(browser: webdriver.Chrome, block: Any) -> list[str]:
+    press(browser, control(block))
+    return finished(browser, block).splitlines()
+
+
+def test_an_exercise_check_shows_the_hint(
+    browser: webdriver.Chrome, base_url: str
+) -> None:
+    open_page(browser, urljoin(base_url, "chapters/01-view.html"))
+    (block,) = blocks(browser, "exercise")
+    lines = finished_check(browser, block)
+    assert lines[0] == "0 passed, 5 not passed", lines
+    assert "✗ test_shout_answers_in_capitals: failed" in lines
+    assert any(
+        "is Shout registered at /shout/<name> in create_app()?" in line
+        for line in lines
+    ), lines
+    assert block.get_attribute("data-live-state") == "failed"
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -285,21 +599,10 @@ def test_check_this_page(
     log(browser, "browser")
     open_page(browser, urljoin(base_url, page))
     size, raw = transferred(browser), transferred(browser, "decodedBodySize")
-    assert size < 300_000, f"{page} weighs {size} bytes before any press"
+    assert size < 300_000, f"{page} weighs {size} bytes before any interaction"
     requested_urls(browser)
     started = time.perf_counter()
-    press(browser, browser.find_element(By.CSS_SELECTOR, '[data-live="run-page"]'))
-    WebDriverWait(browser, PATIENCE).until(
-        lambda b: (
-            RESULT.match(text(b, '[data-live="page-result"]'))
-            or "could not" in text(b, ".live-page .live-note")
-        )
-    )
-    result = browser.find_element(By.CSS_SELECTOR, '[data-live="page-result"]')
-    counts = {
-        key: int(result.get_attribute(f"data-{key}") or 0)
-        for key in ("passed", "failed", "skipped", "local-only")
-    }
+    counts = check_page(browser)
     failures = [
         o.text[:2000]
         for o in browser.find_elements(By.CSS_SELECTOR, ".live-failed pre.live-output")
@@ -318,7 +621,7 @@ def test_check_this_page(
     errors = [e["message"] for e in log(browser, "browser") if e["level"] == "SEVERE"]
     assert errors == [], f"console errors on {page}"
     FIGURES.setdefault("pages", {})[page] = {
-        "KB sent before a press": round(size / 1000, 1),
+        "KB sent before the first interaction": round(size / 1000, 1),
         "KB uncompressed": round(raw / 1000, 1),
         "seconds to check": round(time.perf_counter() - started, 1),
         **counts,
@@ -349,11 +652,8 @@ def test_without_the_runtime_the_controls_say_why(browser: webdriver.Chrome) -> 
     with serve(SITE, NoRuntime) as url:
         open_page(browser, urljoin(url, "chapters/01-view.html"))
         first = blocks(browser, "code")[0]
-        press(browser, first.find_element(By.CSS_SELECTOR, ".live-button"))
-        said = output_of(browser, first)
-        disabled = first.find_element(By.CSS_SELECTOR, ".live-button").get_attribute(
-            "disabled"
-        )
+        said = run(browser, first)
+        disabled = control(first).get_attribute("disabled")
     assert said == "Run is unavailable: no runtime in this test"
     assert disabled
 
@@ -361,5 +661,4 @@ def test_without_the_runtime_the_controls_say_why(browser: webdriver.Chrome) -> 
 def test_from_a_file_the_controls_say_how_to_serve(browser: webdriver.Chrome) -> None:
     open_page(browser, (SITE / "chapters" / "01-view.html").as_uri())
     first = blocks(browser, "code")[0]
-    press(browser, first.find_element(By.CSS_SELECTOR, ".live-button"))
-    assert "python -m http.server -d _build/html" in output_of(browser, first)
+    assert "python -m http.server -d _build/html" in run(browser, first)

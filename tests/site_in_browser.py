@@ -11,20 +11,31 @@ the browser resolves every other host name to nothing, so a page that tried
 to load anything from outside would show it as a failed request. Screenshots
 of every page, at each width and in each colour mode, go to
 ``_build/screenshots/``, with ``summary.json`` holding the figures.
+
+Each page, at each width and in each colour mode, is also checked by
+axe-core (``accessibility/axe.py`` fetches the pinned release into
+``.axe-cache/``) against the WCAG 2.0, 2.1 and 2.2 A and AA rules and axe's
+best practices: any violation, of any impact, fails with its list. Without
+the cached axe-core those checks skip, except under CI. One example is run
+from the keyboard alone: Tab to its Run control, Enter, and its output.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+import time
 from collections import Counter
 from collections.abc import Iterator
 from html.parser import HTMLParser
+from typing import Any, NoReturn
 from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
 
+from accessibility import axe
 from tests.browser_harness import (
     ROOT,
     SITE,
@@ -37,7 +48,9 @@ from tests.browser_harness import (
 
 selenium = pytest.importorskip("selenium")
 from selenium import webdriver  # noqa: E402 - only once selenium is known to exist
+from selenium.webdriver.common.action_chains import ActionChains  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.common.keys import Keys  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
 SHOTS = ROOT / "_build" / "screenshots"
@@ -50,6 +63,28 @@ PAGES = sorted(
     if not path.relative_to(SITE).parts[0].startswith("_")
 )
 FIGURES: Counter[str] = Counter()
+#: axe-core's rule sets: WCAG 2.0, 2.1 and 2.2 at levels A and AA, and axe's
+#: best practices (headings, landmarks and the like, beyond WCAG's letter).
+AXE_TAGS = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice")
+#: Runs axe in the page; what comes back is plain data, not axe's objects.
+RUN_AXE = """
+const [tags, done] = [arguments[0], arguments[arguments.length - 1]];
+axe.run(document, {runOnly: {type: "tag", values: tags}, resultTypes: ["violations"]})
+  .then((results) => done({
+    passed: results.passes.length,
+    incomplete: results.incomplete.map((rule) => rule.id),
+    violations: results.violations.map((rule) => ({
+      id: rule.id, impact: rule.impact, help: rule.help, url: rule.helpUrl,
+      nodes: rule.nodes.map((node) => ({
+        target: node.target.join(" "), summary: node.failureSummary,
+      })),
+    })),
+  }), (error) => done({error: String(error)}));
+"""
+#: Seconds for one axe run (a long chapter takes seconds on a busy machine),
+#: and for the in-browser Python's first run.
+AXE_PATIENCE = 120
+PYTHON_PATIENCE = 180
 
 
 @pytest.fixture(scope="module")
@@ -70,19 +105,75 @@ def browser() -> Iterator[webdriver.Chrome]:
     print("\nbrowser figures:", dict(FIGURES))
 
 
+def missing(what: str) -> NoReturn:
+    """Skip for want of *what*; under CI, where everything is installed, fail."""
+    if os.environ.get("CI"):
+        pytest.fail(what)
+    pytest.skip(what)
+
+
+@pytest.fixture(scope="module")
+def axe_script() -> str:
+    try:
+        return axe.script()
+    except axe.AxeUnavailableError as error:
+        missing(f"accessibility checks skipped: {error}")
+
+
+def show(
+    browser: webdriver.Chrome, base_url: str, page: str, width: int, mode: str
+) -> None:
+    """Open *page* at *width* pixels in colour *mode* ("light" or "dark")."""
+    browser.set_window_size(width, 1000)
+    open_page(browser, base_url)  # furo reads the colour mode from localStorage
+    browser.execute_script("localStorage.setItem('theme', arguments[0])", mode)
+    log(browser, "browser")
+    requested_urls(browser)
+    open_page(browser, urljoin(base_url, page))
+
+
+def axe_violations(browser: webdriver.Chrome, script: str) -> list[dict[str, Any]]:
+    """What axe-core finds in the page as it is now (see RUN_AXE)."""
+    browser.execute_script(script)
+    browser.set_script_timeout(AXE_PATIENCE)
+    start = time.perf_counter()
+    try:
+        results = browser.execute_async_script(RUN_AXE, list(AXE_TAGS))
+    finally:
+        browser.set_script_timeout(30)
+    assert "error" not in results, results
+    FIGURES["axe runs"] += 1
+    FIGURES["axe milliseconds"] += round(1000 * (time.perf_counter() - start))
+    FIGURES["axe rules passed"] += results["passed"]
+    # "Incomplete": rules axe could not decide (a colour over an image, say),
+    # which a person should look at; counted, not failed.
+    FIGURES["axe incomplete"] += len(results["incomplete"])
+    violations: list[dict[str, Any]] = results["violations"]
+    return violations
+
+
+def readable(violations: list[dict[str, Any]], where: str) -> str:
+    """axe-core's violations as a list a person can act on."""
+    nodes = sum(len(rule["nodes"]) for rule in violations)
+    lines = [f"axe-core: {len(violations)} rules violated ({nodes} nodes) {where}"]
+    for rule in violations:
+        lines.append(f"- {rule['id']} ({rule['impact']}): {rule['help']}")
+        lines.append(f"  {rule['url']}")
+        for node in rule["nodes"][:5]:
+            summary = " ".join(str(node["summary"]).split())
+            lines.append(f"    {node['target']}: {summary}")
+        if len(rule["nodes"]) > 5:
+            lines.append(f"    ... and {len(rule['nodes']) - 5} more")
+    return "\n".join(lines)
+
+
 @pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("page", PAGES)
 def test_page_renders_cleanly(
     browser: webdriver.Chrome, base_url: str, page: str, width: int, mode: str
 ) -> None:
-    browser.set_window_size(width, 1000)
-    open_page(browser, base_url)  # furo reads the colour mode from localStorage
-    browser.execute_script("localStorage.setItem('theme', arguments[0])", mode)
-    log(browser, "browser")
-    requested_urls(browser)
-
-    open_page(browser, urljoin(base_url, page))
+    show(browser, base_url, page, width, mode)
 
     errors = [e["message"] for e in log(browser, "browser") if e["level"] == "SEVERE"]
     assert errors == [], f"console errors on {page}"
@@ -105,6 +196,137 @@ def test_page_renders_cleanly(
     browser.save_screenshot(str(SHOTS / f"{name}-{width}-{mode}.png"))
     FIGURES["pages checked"] += 1 if (width, mode) == (WIDTHS[0], MODES[0]) else 0
     FIGURES["screenshots"] += 1
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("page", PAGES)
+def test_page_has_no_axe_violations(
+    browser: webdriver.Chrome,
+    base_url: str,
+    axe_script: str,
+    page: str,
+    width: int,
+    mode: str,
+) -> None:
+    show(browser, base_url, page, width, mode)
+    # The "Going deeper" dropdowns open, so that what they hold is checked
+    # too, and furo's "Back to top" shown, as it is when the reader scrolls up.
+    browser.execute_script(
+        "document.querySelectorAll('details').forEach((d) => { d.open = true; });"
+        "document.documentElement.classList.add('show-back-to-top');"
+    )
+    violations = axe_violations(browser, axe_script)
+    if violations:
+        pytest.fail(readable(violations, f"on {page} at {width} px, {mode}"), False)
+
+
+#: Where the focus is: the element's id, whether it is in the navigation
+#: drawer, and whether any of it is inside the window.
+FOCUS = """
+const element = document.activeElement, box = element.getBoundingClientRect();
+return {id: element.id, drawer: !!element.closest(".sidebar-drawer"),
+        seen: box.right > 0 && box.left < innerWidth && box.bottom > 0};
+"""
+
+
+def tab(browser: webdriver.Chrome, key: str = Keys.TAB) -> dict[str, Any]:
+    ActionChains(browser).send_keys(key).perform()
+    focus: dict[str, Any] = browser.execute_script(FOCUS)
+    return focus
+
+
+def test_narrow_navigation_opens_from_the_keyboard(
+    browser: webdriver.Chrome, base_url: str
+) -> None:
+    """At 390 px furo's navigation is a drawer (custom.css, drawers.js).
+
+    Closed, Tab does not walk through its hidden links; the first Tab
+    reaches its toggle, Enter opens it, and Tab then reaches its links;
+    Escape closes it.
+    """
+    page = "chapters/04-methodview.html"
+    show(browser, base_url, page, WIDTHS[1], MODES[0])
+    closed = [tab(browser) for _ in range(30)]
+    assert closed[0]["id"] == "__navigation", closed[0]
+    assert [f for f in closed if f["drawer"]] == [], "Tab went into the closed drawer"
+    open_page(browser, urljoin(base_url, page))
+    assert tab(browser)["id"] == "__navigation"
+    state = "const t = document.getElementById('__navigation');"
+    state += "return [t.checked, t.getAttribute('aria-pressed')]"
+    assert browser.execute_script(state) == [False, "false"]
+    tab(browser, Keys.ENTER)
+    assert browser.execute_script(state) == [True, "true"]
+    opened = [tab(browser) for _ in range(10)]
+    in_drawer = [f for f in opened if f["drawer"]]
+    assert in_drawer, f"no Tab reached the open drawer: {opened}"
+    assert all(f["seen"] for f in in_drawer), in_drawer
+    assert tab(browser, Keys.ESCAPE)["id"] == "__navigation"
+    assert browser.execute_script(state) == [False, "false"]
+
+
+#: The example run from the keyboard, on the first chapter: the output it prints.
+KEYBOARD_PAGE = "chapters/01-view.html"
+KEYBOARD_CODE = 'app.test_client().get("/hello/World").text'
+KEYBOARD_OUTPUT = "'Hello, World!'"
+#: The keyboard hooks of the Run controls (_ext/live/live.js).
+RUN, OUTPUT, CODE = (f'[data-live="{hook}"]' for hook in ("run", "output", "code"))
+#: Find the run control and the output that follow the example's listing.
+AFTER_LISTING = """
+const [selector, code] = [arguments[0], arguments[1]];
+const listing = [...document.querySelectorAll("pre")]
+  .find((pre) => pre.textContent.includes(code));
+if (!listing) return null;
+return [...document.querySelectorAll(selector)].find((node) =>
+  listing.compareDocumentPosition(node) & Node.DOCUMENT_POSITION_FOLLOWING) || null;
+"""
+
+
+def test_an_example_runs_from_the_keyboard(
+    browser: webdriver.Chrome, base_url: str
+) -> None:
+    """Tab to an example's Run control and press Enter: its output appears.
+
+    Then axe-core checks the page as it is with the output shown.
+    """
+    manifest = json.loads((SITE / "_static/live/manifest.json").read_text())
+    if "unavailable" in manifest:
+        missing(f"the site was built without the in-browser Python: {manifest}")
+    show(browser, base_url, KEYBOARD_PAGE, WIDTHS[0], MODES[0])
+    run = browser.execute_script(AFTER_LISTING, RUN, KEYBOARD_CODE)
+    output = browser.execute_script(AFTER_LISTING, OUTPUT, KEYBOARD_CODE)
+    assert run is not None, f"no {RUN} control after the listing of {KEYBOARD_CODE}"
+    assert output is not None, f"no {OUTPUT} after the listing of {KEYBOARD_CODE}"
+    focused, presses, last = browser.switch_to.active_element, 0, ""
+    # From the top of the page, Tab moves through every control before it:
+    # the sidebar's links, the earlier examples' controls and editors. An
+    # editor may keep Tab for indenting; Escape leaves it.
+    while focused != run:
+        presses += 1
+        assert presses <= 400, f"Tab never reached the Run control: {focused}"
+        in_editor = browser.execute_script(
+            "return !!document.activeElement.closest(arguments[0])", CODE
+        )
+        last = Keys.ESCAPE if in_editor and last != Keys.ESCAPE else Keys.TAB
+        ActionChains(browser).send_keys(last).perform()
+        focused = browser.switch_to.active_element
+    FIGURES["Tab presses to the Run control"] = presses
+    ActionChains(browser).send_keys(Keys.ENTER).perform()
+    WebDriverWait(browser, PYTHON_PATIENCE).until(
+        lambda _: (
+            KEYBOARD_OUTPUT in output.text
+            or "unavailable" in output.text
+            or "Traceback" in output.text
+        )
+    )
+    assert KEYBOARD_OUTPUT in output.text, output.text
+    try:
+        script = axe.script()
+    except axe.AxeUnavailableError as error:
+        missing(f"the example ran; axe-core's check of its output skipped: {error}")
+    violations = axe_violations(browser, script)
+    if violations:
+        pytest.fail(readable(violations, f"on {KEYBOARD_PAGE} after a Run"), False)
 
 
 class Links(HTMLParser):

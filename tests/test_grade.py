@@ -43,7 +43,8 @@ def test_grading_a_folder_of_submissions(tmp_path: Path) -> None:
     submit(submissions, "cy", "02-spellcheck", "while True:\n    pass\n")
     report = tmp_path / "results.json"
     only = [arg for exercise in GRADED for arg in ("--only", exercise)]
-    options = [*only, "--timeout", "3", "--json", str(report)]
+    # Room for a loaded machine: the honest runs take a few seconds each.
+    options = [*only, "--timeout", "20", "--json", str(report)]
     result = subprocess.run(
         [sys.executable, str(EXERCISES / "grade.py"), str(submissions), *options],
         capture_output=True,
@@ -105,3 +106,153 @@ def test_the_instructors_page_lists_every_exercise() -> None:
         f"instructors.md's table of exercises lacks {sorted(folders - listed)} "
         f"and names {sorted(listed - folders)}, which have no folder"
     )
+
+
+#: A hidden check for exercise 1, as an instructor writes one (instructors.md).
+HIDDEN_CHECK = """\
+from types import ModuleType
+
+from markupsafe import escape
+
+
+def test_other_names_shout_too(exercise: ModuleType) -> None:
+    client = exercise.create_app().test_client()
+    for name in ("grace", "Émile", "o'neil"):
+        response = client.get(f"/shout/{name}")
+        assert response.text == f"HELLO, {escape(name.upper())}!", name
+"""
+
+#: Answers the visible check's questions, and no others.
+HARDCODED = """\
+from flask import Flask
+
+from viewlib import View
+
+ANSWERS = {"ada": "HELLO, ADA!", "<b>": "HELLO, &lt;B&gt;!"}
+
+
+class Shout(View):
+    def dispatch_request(self, name):
+        if len(name) > 40:
+            return {"error": "name must be at most 40 characters"}, 400
+        return ANSWERS.get(name, "HELLO!")
+
+
+def create_app():
+    app = Flask(__name__)
+    app.add_url_rule("/shout/<name>", view_func=Shout.as_view("shout"))
+    return app
+"""
+
+
+@full_runs_only("a pytest process per submission")
+def test_hidden_checks_run_the_same_way_in_a_column_of_their_own(
+    tmp_path: Path,
+) -> None:
+    hidden = tmp_path / "hidden-checks"
+    (hidden / "01-shout").mkdir(parents=True)
+    (hidden / "01-shout" / "test_hidden.py").write_text(HIDDEN_CHECK)
+    submissions = tmp_path / "submissions"
+    submit(submissions, "ada", "01-shout", SOLUTIONS / "01-shout.py")
+    submit(submissions, "cy", "01-shout", HARDCODED)
+    # 02-spellcheck has no hidden check: its column says "-".
+    submit(submissions, "cy", "02-spellcheck", SOLUTIONS / "02-spellcheck.py")
+    report = tmp_path / "results.json"
+    options = ["--only", "01-shout", "--only", "02-spellcheck", "--json", str(report)]
+    options += ["--checks", str(hidden)]
+    result = subprocess.run(
+        [sys.executable, str(EXERCISES / "grade.py"), str(submissions), *options],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    rows = [line.split("  ") for line in result.stdout.splitlines()[2:6]]
+    rows = [[cell.strip() for cell in row if cell.strip()] for row in rows]
+    assert rows == [
+        ["ada", "01-shout", "passed", "5/5", "passed 1/1"],
+        ["ada", "02-spellcheck", "missing", "-", "-"],
+        ["cy", "01-shout", "passed", "5/5", "failed 0/1"],
+        ["cy", "02-spellcheck", "passed", "10/10", "-"],
+    ]
+    assert result.stdout.splitlines()[-1] == "hidden checks: 1 passed, 1 failed"
+    cy = json.loads(report.read_text())[2]
+    assert (cy["hidden"], cy["hidden_passed"], cy["hidden_total"]) == ("failed", 0, 1)
+
+
+# --- grade.py --feedback: viewcheck's findings beside the result ---
+
+sys.path.insert(0, str(EXERCISES))  # grade.py's helpers, as grade.py imports them
+from _grading import feedback  # noqa: E402
+
+CHECKER = feedback.load(EXERCISES / "grade.py")
+
+
+def test_feedback_names_each_mistake_and_its_line() -> None:
+    assert CHECKER is not None
+    source = (EXERCISES / "10-bug-hunt" / "exercise.py").read_text()
+    found = feedback.findings(CHECKER, source, "exercise.py")
+    assert [(f["code"], f["line"], f["silenced"]) for f in found] == [
+        ("CBV102", 86, False),
+        ("CBV112", 153, False),
+        ("CBV112", 157, False),
+        ("CBV110", 192, False),
+    ]
+    assert all(str(f["url"]).startswith("chapters/10-pitfalls.html#") for f in found)
+    assert feedback.summary(found) == (
+        "CBV102 line 86, CBV112 line 153, CBV112 line 157, CBV110 line 192"
+    )
+
+
+def test_feedback_shows_what_a_students_noqa_silences() -> None:
+    assert CHECKER is not None
+    source = (
+        "from flask.views import MethodView\n\n\n"
+        "class Ping(MethodView):\n"
+        "    methods = ['GET', 'POST']  # noqa: CBV106  trust me\n\n"
+        "    def get(self):\n        return 'pong'\n"
+    )
+    found = feedback.findings(CHECKER, source, "exercise.py")
+    assert feedback.summary(found) == "CBV106 line 5 (silenced)"
+
+
+def test_feedback_on_a_correct_file_is_empty() -> None:
+    assert CHECKER is not None
+    source = (SOLUTIONS / "10-bug-hunt.py").read_text()
+    assert feedback.summary(feedback.findings(CHECKER, source, "exercise.py")) == "-"
+
+
+def test_feedback_on_a_hostile_file_is_a_reason_not_a_crash() -> None:
+    assert CHECKER is not None
+    for source in ("def f(:\n", "x = " + "(" * 100_000 + ")" * 100_000, "a\0b"):
+        (found,) = feedback.findings(CHECKER, source, "exercise.py")
+        assert found["code"] == "unreadable", found
+        assert feedback.summary([found]).startswith("unreadable")
+
+
+@full_runs_only("a pytest process per submission")
+def test_grading_with_feedback_adds_a_column(tmp_path: Path) -> None:
+    submissions = tmp_path / "submissions"
+    submit(submissions, "ada", "10-bug-hunt", SOLUTIONS / "10-bug-hunt.py")
+    submit(submissions, "bob", "10-bug-hunt", EXERCISES / "10-bug-hunt" / "exercise.py")
+    report = tmp_path / "results.json"
+    options = ["--only", "10-bug-hunt", "--feedback", "--json", str(report)]
+    result = subprocess.run(
+        [sys.executable, str(EXERCISES / "grade.py"), str(submissions), *options],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    header, _, ada, bob = result.stdout.splitlines()[:4]
+    assert header.split()[-2:] == ["feedback", "(viewcheck)"]
+    assert ada.split()[:3] == ["ada", "10-bug-hunt", "passed"] and ada.endswith(" -")
+    assert bob.split()[:3] == ["bob", "10-bug-hunt", "failed"]
+    assert bob.endswith("CBV112 line 157, CBV110 line 192")
+    rows = json.loads(report.read_text())
+    assert rows[0]["feedback"] == []
+    assert [f["code"] for f in rows[1]["feedback"]] == [
+        "CBV102", "CBV112", "CBV112", "CBV110"
+    ]

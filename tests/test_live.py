@@ -7,13 +7,24 @@ checks catch a drift between the two without a browser.
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
+from sphinx.errors import ExtensionError
 
+import _ext.live as live
 import conftest
 from _ext.live import fetch, runner
+from tests.budget import full_runs_only
+
+ROOT = Path(__file__).parent.parent
+EXERCISE = ROOT / "chapters/exercises/01-shout"
 
 
 @pytest.mark.skipif(
@@ -42,7 +53,7 @@ def test_code_runs_in_the_page_namespace_and_shows_its_last_value() -> None:
     ran = json.loads(
         runner.run("code", "y = 6\nprint('hi')\ny * 7", "", None, None, "<t>")
     )
-    assert ran == {"output": "hi\n42\n", "ok": True}
+    assert ran == {"output": "hi\n42\n", "omitted": 0, "ok": True}
     assert runner.namespace("")["y"] == 6
 
 
@@ -76,3 +87,161 @@ def test_a_pure_wheel_tagged_for_a_platform_is_retagged(tmp_path: Path) -> None:
     assert "Tag: py3-none-any" in tags
     assert "Root-Is-Purelib: true" in tags
     assert record.startswith("demo-1.0.dist-info/WHEEL,sha256=")
+
+
+def test_output_is_capped_and_sent_in_chunks() -> None:
+    """A huge print keeps its first LIMIT characters, counts the rest, and
+    reaches the page in chunks of at most CHUNK characters."""
+    runner.reset()
+    chunks: list[str] = []
+    runner.set_sink(chunks.append)
+    try:
+        ran = json.loads(
+            runner.run("code", "print('x' * 10**7)", "", None, None, "<t>")
+        )
+    finally:
+        runner.set_sink(None)
+    assert ran["ok"]
+    assert ran["output"] == "x" * runner.LIMIT
+    assert ran["omitted"] == 10**7 + 1 - runner.LIMIT  # the newline too
+    assert "".join(chunks) == ran["output"]
+    assert max(map(len, chunks)) == runner.CHUNK
+
+
+def test_a_session_run_says_which_outputs_differ_from_the_page() -> None:
+    runner.reset()
+    session = (
+        ">>> 6 * 7\n42\n>>> 'edited'\n'page'\n>>> 1 / 0\n"
+        "Traceback (most recent call last):\n...\nZeroDivisionError: division by zero\n"
+    )
+    ran = json.loads(runner.run("doctest", session, "", None, None, "<t>"))
+    assert ran["compared"] == 3
+    assert ran["differences"] == [
+        {"source": ">>> 'edited'\n", "expected": "'page'\n", "actual": "'edited'\n"}
+    ]
+
+
+def test_evaluate_answers_in_structured_form() -> None:
+    """For tools in the page: the output, whether it ran, the last value."""
+    done = json.loads(runner.evaluate("print('hi')\n{'views': [1, 2]}"))
+    assert done == {
+        "output": "hi\n{'views': [1, 2]}\n",
+        "omitted": 0,
+        "ok": True,
+        "value": {"views": [1, 2]},
+    }
+    failed = json.loads(runner.evaluate("raise SystemExit(3)"))
+    assert (failed["ok"], failed["value"]) == (False, None)
+    assert failed["output"].endswith("SystemExit: 3\n")
+
+
+CHECK = """
+import json, sys
+from pathlib import Path
+from _ext.live import runner
+runner.LOCAL = Path.cwd()
+for source in json.load(sys.stdin):
+    print(runner.check_exercise("01-shout", source))
+"""
+SKIPPING = "import pytest\npytest.skip('later', allow_module_level=True)\n"
+
+
+@pytest.fixture(scope="module")
+def checked() -> dict[str, dict[str, Any]]:
+    """runner.check_exercise on exercise 1's starter, a module that skips, and
+    the solution: in one Python of its own (it runs pytest)."""
+    sources = {
+        "starter": (EXERCISE / "exercise.py").read_text(),
+        "skipping": SKIPPING,
+        "solution": (ROOT / "tests/exercise_solutions/01-shout.py").read_text(),
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", CHECK],
+        input=json.dumps(list(sources.values())),
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        timeout=300,
+        check=True,
+    )
+    answers = [json.loads(line) for line in done.stdout.splitlines()[-3:]]
+    return dict(zip(sources, answers))
+
+
+@full_runs_only("pytest in a process of its own")
+def test_an_exercise_check_shows_the_hint_pytest_shows(
+    checked: dict[str, dict[str, Any]],
+) -> None:
+    result = checked["starter"]
+    tests = {t["name"]: t for t in result["tests"]}
+    first = tests["test_shout_answers_in_capitals"]
+    assert first["outcome"] == "failed"
+    assert first["message"].startswith("AssertionError: GET /shout/ada answered 404")
+    assert "is Shout registered at /shout/<name> in create_app()?" in first["message"]
+    assert result["passed"] == 0
+    assert result["not_passed"] == len(tests)
+
+
+@full_runs_only("pytest in a process of its own")
+def test_skipped_or_missing_checks_are_not_passed(
+    checked: dict[str, dict[str, Any]],
+) -> None:
+    result = checked["skipping"]
+    assert {t["outcome"] for t in result["tests"]} == {"skipped"}
+    assert (result["passed"], result["failed"]) == (0, 0)
+    assert result["not_passed"] == len(runner.expected_checks(EXERCISE)) > 0
+    assert checked["solution"]["not_passed"] == 0
+    assert checked["solution"]["passed"] == len(runner.expected_checks(EXERCISE))
+
+
+def git(root: Path, *args: str) -> None:
+    subprocess.run(
+        ["git", "-C", str(root), *args], check=True, capture_output=True, timeout=60
+    )
+
+
+@pytest.fixture
+def checkout(tmp_path: Path) -> Path:
+    """A checkout with viewlib and an app tracked, and what must stay out:
+    an untracked .env and database, and links (one tracked) to a file outside."""
+    (tmp_path / "viewlib").mkdir()
+    (tmp_path / "viewlib/__init__.py").write_text("")
+    apps = tmp_path / "chapters/apps"
+    apps.mkdir(parents=True)
+    (apps / "hello.py").write_text("")
+    git(tmp_path, "init", "-q")
+    (apps / "linked.py").symlink_to("/etc/hostname")
+    git(tmp_path, "add", "viewlib", "chapters")  # the link too
+    (apps / ".env").write_text("SECRET_KEY=not-for-the-site\n")
+    (apps / "notes.db").write_bytes(b"SQLite format 3\x00")
+    (apps / "host.py").symlink_to("/etc/hostname")
+    (tmp_path / "chapters/data").symlink_to("/etc", target_is_directory=True)
+    return tmp_path
+
+
+def test_local_zip_holds_only_tracked_files_and_no_links(
+    checkout: Path, tmp_path: Path
+) -> None:
+    target = tmp_path / "local.zip"
+    live.pack_local(target, checkout)
+    with zipfile.ZipFile(target) as archive:
+        names = archive.namelist()
+    assert names == ["chapters/apps/hello.py", "viewlib/__init__.py"]
+
+
+def test_without_git_only_allowed_kinds_and_no_links(checkout: Path) -> None:
+    shutil.rmtree(checkout / ".git")
+    assert live.published(checkout) == [
+        "chapters/apps/hello.py",
+        "viewlib/__init__.py",
+    ]
+
+
+@pytest.mark.parametrize("name", ["chapters/apps/.env", "chapters/apps/notes.db"])
+def test_a_tracked_dot_file_or_database_fails_the_build(
+    checkout: Path, name: str
+) -> None:
+    git(checkout, "add", "-f", name)
+    with pytest.raises(ExtensionError, match=name):
+        live.published(checkout)

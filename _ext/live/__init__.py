@@ -19,6 +19,14 @@ Markers, in MyST comments just before an example (sybil ignores them):
 An ``{literalinclude}`` of an exercise's ``exercise.py`` becomes an editor with
 a Check control that runs the exercise's ``test_exercise.py`` with pytest.
 
+Python runs in a Web Worker (``live-worker.js``), so the page stays responsive
+and a run can be stopped; ``runner.py`` is its Python half.
+
+``local.zip`` (the modules the pages import) holds the checkout's files that
+git tracks under ``LOCAL``, never a symbolic link; the build fails if one of
+them is a dot-file or a database (``pack_local``). Without git, an allow-list
+of file types stands in for git's list.
+
 The runtime (Pyodide and the wheels) comes from ``.live-cache/``, filled by
 ``python _ext/live/fetch.py``; its files are checked against the cache's
 manifest and copied into the site. Without it the build still succeeds and
@@ -31,14 +39,17 @@ import fnmatch
 import hashlib
 import importlib.util
 import json
+import os
 import re
 import shutil
+import subprocess
 import zipfile
 from pathlib import Path
 from typing import Any
 
 from docutils import nodes
 from sphinx.application import Sphinx
+from sphinx.errors import ExtensionError
 from sphinx.util import logging
 
 from . import fetch
@@ -46,7 +57,7 @@ from . import fetch
 HERE = Path(__file__).parent
 ROOT = fetch.ROOT
 #: The checkout's files that the pages import or read, packed into local.zip
-#: at each build (so never stale), in the checkout's layout.
+#: at each build (so never stale), in the checkout's layout: those git tracks.
 LOCAL = (
     "viewlib",
     "viewcheck",
@@ -56,6 +67,12 @@ LOCAL = (
     "tests/__init__.py",
     "tests/bench",
 )
+#: Without git (a copy of the site's sources): the kinds of file packed.
+ALLOWED = {".py", ".typed", ".json", ".csv", ".html", ".txt", ".md", ".toml"}
+#: Never published, even when git tracks one: the build fails instead.
+DATABASES = {".db", ".sqlite", ".sqlite3", ".db-journal", ".db-wal", ".db-shm"}
+SQLITE = b"SQLite format 3\x00"
+LEFT_OUT = {"__pycache__", "instance"}
 SKIP = re.compile(r"skip:\s*(next|start|end)\b\s*(.*)$", re.DOTALL)
 LOCAL_ONLY = re.compile(r"live:\s*local-only\b:?\s*(.*)$", re.DOTALL)
 EXERCISE = re.compile(r"chapters/exercises/([^/]+)/exercise\.py$")
@@ -63,6 +80,9 @@ UNAVAILABLE = (
     "the Python runtime was not fetched when this site was built: run "
     "`python _ext/live/fetch.py` (it needs npm's and PyPI's registries), then rebuild"
 )
+
+#: This extension's files that the worker loads (the page loads live.js).
+OWN = ("runner.py", "live-worker.js")
 
 logger = logging.getLogger(__name__)
 #: Set when the build starts: whether the runtime is there, which files sybil runs.
@@ -162,22 +182,83 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def pack_local(target: Path) -> None:
-    """viewlib, the chapters' apps, exercises and data, as this checkout has them."""
+def tracked(root: Path) -> list[str] | None:
+    """The regular files git tracks under LOCAL (no links), or None without git."""
+    try:
+        listing = subprocess.run(
+            ["git", "-C", str(root), "ls-files", "-s", "-z", "--", *LOCAL],
+            capture_output=True,
+            check=True,
+            timeout=60,
+        ).stdout.decode()
+    except (OSError, subprocess.SubprocessError):
+        return None
+    # "<mode> <object> <stage>\t<path>": mode 120000 is a symbolic link.
+    entries = (entry.split("\t", 1) for entry in listing.split("\0") if entry)
+    return sorted(path for info, path in entries if info.startswith("100"))
+
+
+def allowed(root: Path) -> list[str]:
+    """Without git: the files under LOCAL of the allowed kinds, links not followed."""
+    found = []
+    for name in LOCAL:
+        top = root / name
+        if top.is_file() and not top.is_symlink():
+            found.append(name)
+            continue
+        for folder, _subfolders, files in os.walk(top):  # does not enter links
+            found += [
+                (Path(folder) / file).relative_to(root).as_posix()
+                for file in files
+                if Path(file).suffix in ALLOWED
+            ]
+    return sorted(found)
+
+
+def published(root: Path = ROOT) -> list[str]:
+    """The files local.zip holds: checked, as paths relative to *root*.
+
+    Raises ExtensionError (the build fails) for a dot-file or a database.
+    """
+    names = tracked(root)
+    if names is None:
+        logger.info("live: no git here, local.zip packs files of the allowed kinds")
+        names = allowed(root)
+    chosen = []
+    for name in names:
+        path = root / name
+        parts = Path(name).parts
+        # A link anywhere on the way would publish what it points at.
+        on_the_way = [root.joinpath(*parts[:n]) for n in range(1, len(parts) + 1)]
+        if LEFT_OUT & set(parts) or any(p.is_symlink() for p in on_the_way):
+            continue
+        if not path.is_file():  # tracked, deleted here
+            continue
+        with path.open("rb") as file:
+            database = file.read(len(SQLITE)) == SQLITE
+        if any(part.startswith(".") for part in parts):
+            raise ExtensionError(f"local.zip would publish the dot-file {name}")
+        if database or path.suffix.lower() in DATABASES:
+            raise ExtensionError(f"local.zip would publish the database {name}")
+        chosen.append(name)
+    return chosen
+
+
+def pack_local(target: Path, root: Path = ROOT) -> list[str]:
+    """viewlib, the chapters' apps, exercises and data, as git tracks them here."""
+    names = published(root)
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name in LOCAL:
-            top = ROOT / name
-            for path in sorted([top, *top.rglob("*")] if top.is_dir() else [top]):
-                parts = path.relative_to(ROOT).parts
-                if path.is_file() and not {"__pycache__", "instance"} & set(parts):
-                    archive.write(path, "/".join(parts))
+        for name in names:
+            archive.write(root / name, name)
+    return names
 
 
 def copy_runtime(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or app.builder.format != "html":
         return
     out = Path(app.outdir) / "_static" / "live"
-    shutil.copyfile(HERE / "runner.py", out / "runner.py")
+    for name in OWN:
+        shutil.copyfile(HERE / name, out / name)
     pack_local(out / "local.zip")
     if STATE["unavailable"]:
         # Read on the first press: pages stay the same either way, so an
@@ -193,8 +274,10 @@ def copy_runtime(app: Sphinx, exception: Exception | None) -> None:
         if not (target.is_file() and sha256(target) == digest):
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(source, target)
-    files.update({name: sha256(out / name) for name in ("runner.py", "local.zip")})
-    manifest = {"pyodide": fetch.PYODIDE_VERSION, "files": files}
+    files.update({name: sha256(out / name) for name in (*OWN, "local.zip")})
+    # Sizes, for the progress a cold start shows.
+    sizes = {name: (out / name).stat().st_size for name in files}
+    manifest = {"pyodide": fetch.PYODIDE_VERSION, "files": files, "sizes": sizes}
     (out / "manifest.json").write_text(json.dumps(manifest, indent=1) + "\n")
 
 

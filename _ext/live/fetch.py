@@ -30,6 +30,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -198,7 +199,9 @@ def download_wheels(wheels: Path, test_wheels: Path) -> None:
     # requirements.txt's version bounds, without its `-e .` (not a constraint).
     lines = (ROOT / "requirements.txt").read_text().splitlines()
     bounds = wheels.parent / "constraints.txt"
-    bounds.write_text("\n".join(x for x in lines if not x.startswith("-")) + "\n")
+    # pip refuses a constraint with extras (psycopg[binary]): keep the bound.
+    kept = [re.sub(r"\[[^\]]*\]", "", x) for x in lines if not x.startswith("-")]
+    bounds.write_text("\n".join(kept) + "\n")
     constraints = ("-c", bounds)
     # Any C compiler call fails, so the builds fall back to pure Python.
     no_compiler = {**os.environ, "CC": "/bin/false", "CXX": "/bin/false"}

@@ -1,19 +1,40 @@
 // SPDX-License-Identifier: MIT
-// Run controls for the page's Python examples, run in this tab by Pyodide.
+// Run controls for the page's Python examples; Python runs in a Web Worker.
 //
 // The build wraps each example sybil runs in [data-live="block"] (see
 // _ext/live/__init__.py). This file, a few kilobytes, gives each one a Run
 // control (or a Check control for an exercise) and the page a "Check this
-// page" control. Nothing of the runtime loads until the first press; then
-// everything comes from this site's _static/live/ folder, listed with its
-// sha256 in manifest.json: no other host is asked for anything.
+// page" control. Python (Pyodide) runs in live-worker.js, a worker of its
+// own: the page stays responsive while it runs, and Stop ends a run by ending
+// the worker and starting a fresh one. Nothing of the runtime loads with the
+// page: it starts loading when the browser is idle after the reader first
+// points at or focuses a control. Everything comes from this site's
+// _static/live/ folder, listed with its sha256 in manifest.json.
+//
+// Stable hooks (tests and other tools rely on them): each example's control
+// [data-live="run"] (text Run, or Stop while it runs), its output
+// [data-live="output"], its editable code [data-live="code"]; the page's
+// [data-live="run-page"] and [data-live="page-result"]. Each block's
+// data-live-state is idle, running, passed, failed or stopped.
+//
+// For tools in the page (e.g. a panel that analyses the reader's view):
+//   await viewlibLive.evaluate("import json; {'a': 1}")
+//     -> {output, omitted, ok, value}  (value: the last expression, as JSON)
+//   await viewlibLive.call("run", [...], (chunk) => ...)  any runner.py function
+// Both run in the same Python as the page's examples, after what runs now.
 "use strict";
 (() => {
   const script = document.currentScript;
   const base = new URL(".", script.src).href;
-  const LOCAL = "/home/pyodide/local";
-  let runtime = null; // the promise of {runner, needPytest}, made on first press
-  let busy = false;
+  const limits = {
+    // A run longer than this is stopped (and Python restarted), with a message.
+    seconds: 60,
+  };
+  const LOST = "Python was restarted: examples above will run again before the next one.";
+
+  class Unavailable extends Error {}
+  class Stopped extends Error {} // by the reader, or by the time limit
+  class Crashed extends Error {} // the runtime itself stopped; it is restarted
 
   const element = (tag, className, text) => {
     const node = document.createElement(tag);
@@ -27,8 +48,14 @@
     node.addEventListener("click", onClick);
     return node;
   };
-  // Let the page paint (progress, outputs) between long synchronous steps.
-  const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+  // One polite live region for the page: results are announced, not outputs.
+  const announcer = element("div", "live-announce");
+  announcer.setAttribute("role", "status");
+  const announce = (text) => {
+    announcer.textContent = "";
+    setTimeout(() => (announcer.textContent = text), 50);
+  };
 
   const blocks = [...document.querySelectorAll('[data-live="block"]')].map(
     (node, index) => {
@@ -45,208 +72,400 @@
         exercise: data.exercise,
         localOnly: "localOnly" in data,
         name: `<example ${index + 1}>`,
+        label: data.exercise ? `exercise ${data.exercise}` : `example ${index + 1}`,
         ran: false,
       };
+      node.dataset.liveState = "idle";
       const bar = element("div", "live-bar");
+      block.output = element("pre", "live-output");
+      block.output.dataset.live = "output";
+      block.output.hidden = true;
+      // Long outputs scroll: keyboard users reach them too.
+      block.output.tabIndex = 0;
+      block.output.setAttribute("aria-label", `output of ${block.label}`);
       if (block.localOnly) {
         const why = data.localOnly ? `: ${data.localOnly}` : "";
         bar.append(element("span", "live-note", `runs locally only${why}`));
       } else {
+        const pre = block.pre;
         try {
-          block.pre.contentEditable = "plaintext-only";
+          pre.contentEditable = "plaintext-only";
         } catch {
-          block.pre.contentEditable = "true"; // browsers without plaintext-only
+          pre.contentEditable = "true"; // browsers without plaintext-only
         }
-        block.pre.spellcheck = false;
-        const label = block.kind === "exercise" ? "Check" : "Run";
-        bar.append(button(label, () => press(block)));
+        pre.spellcheck = false;
+        pre.dataset.live = "code";
+        pre.setAttribute("role", "textbox");
+        pre.setAttribute("aria-multiline", "true");
+        pre.setAttribute("aria-label", `code of ${block.label} (editable)`);
+        const run = block.kind === "exercise" ? "Check" : "Run";
+        block.button = button(run, () => press(block));
+        block.button.dataset.live = "run";
+        block.idleText = run;
+        block.button.setAttribute("aria-label", `${run} ${block.label}`);
+        block.status = element("span", "live-note");
+        bar.append(block.button, block.status);
+        pre.addEventListener("keydown", (event) => {
+          if (event.key === "Escape") {
+            event.preventDefault();
+            block.button.focus(); // out of the editor, onto its control
+          } else if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+            event.preventDefault();
+            press(block);
+          }
+        });
       }
-      block.output = element("pre", "live-output");
-      block.output.dataset.live = "output";
-      block.output.hidden = true;
       node.append(bar, block.output);
       return block;
     },
   );
-  const examples = blocks.filter((b) => b.kind !== "exercise");
   if (!blocks.length) return;
+  const examples = blocks.filter((b) => b.kind !== "exercise");
+  const runnable = examples.filter((b) => !b.localOnly);
+  const code = (block) => block.pre.textContent;
+  const usesPytest = (block) => block.kind === "exercise" || /\bpytest\b/.test(code(block));
 
-  const show = (block, text, state) => {
-    block.output.hidden = false;
-    block.output.textContent = text;
-    block.node.classList.toggle("live-failed", state === "failed");
-  };
+  // ---- The worker ---------------------------------------------------------
 
-  async function get(name, digest) {
-    // The hash in the URL: a rebuilt site never gets a stale file from a cache.
-    const response = await fetch(`${base}${name}?v=${digest.slice(0, 16)}`);
-    if (!response.ok) throw new Error(`${name}: HTTP ${response.status}`);
-    const data = await response.arrayBuffer();
-    if (crypto.subtle) {
-      // Only in secure contexts (https, 127.0.0.1, localhost); elsewhere the
-      // build's own check of the files (against the cache's manifest) stands.
-      const sum = new Uint8Array(await crypto.subtle.digest("SHA-256", data));
-      const hex = [...sum].map((b) => b.toString(16).padStart(2, "0")).join("");
-      if (hex !== digest) throw new Error(`${name} does not match manifest.json`);
-    }
-    return data;
-  }
+  let manifest = null; // the promise of manifest.json
+  let python = null; // the worker now: {worker, ready, pending, dirty, pytest}
+  let lastId = 0;
+  let progressTo = () => {}; // where the worker's progress messages go now
 
-  class Unavailable extends Error {}
-
-  async function boot(progress) {
-    if (location.protocol === "file:") {
-      throw new Unavailable(
-        "browsers do not let a page opened from a file load WebAssembly; serve the site " +
-          "(python -m http.server -d _build/html) and open it at http://127.0.0.1:8000",
-      );
-    }
-    progress("loading Python…");
-    const response = await fetch(`${base}manifest.json`, { cache: "no-cache" });
-    if (!response.ok) throw new Unavailable(`${base}manifest.json: HTTP ${response.status}`);
-    const manifest = await response.json();
-    // The build writes the reason when it had no runtime to copy.
-    if (manifest.unavailable) throw new Unavailable(manifest.unavailable);
-    const files = manifest.files;
-    const { loadPyodide } = await import(`${base}pyodide/pyodide.mjs`);
-    const pyodide = await loadPyodide({ indexURL: `${base}pyodide/` });
-    progress("installing Flask…");
-    const site = pyodide.runPython("import site; site.getsitepackages()[0]");
-    const install = async (folder) => {
-      const names = Object.keys(files).filter((n) => n.startsWith(folder));
-      const wheels = await Promise.all(names.map((n) => get(n, files[n])));
-      for (const wheel of wheels) pyodide.unpackArchive(wheel, "wheel", { extractDir: site });
-    };
-    await install("wheels/");
-    // viewlib, the chapters' apps and the exercises, from this checkout.
-    pyodide.unpackArchive(await get("local.zip", files["local.zip"]), "zip", {
-      extractDir: LOCAL,
-    });
-    const source = await get("runner.py", files["runner.py"]);
-    pyodide.FS.writeFile("/home/pyodide/live_runner.py", new Uint8Array(source));
-    pyodide.runPython("import sys; sys.path.insert(0, '/home/pyodide')");
-    const runner = pyodide.pyimport("live_runner");
-    let pytest = null; // pytest and its wheels: only for the pages that use it
-    const needPytest = (progress) => {
-      if (!pytest) {
-        progress("installing pytest…");
-        pytest = install("test-wheels/").catch((error) => {
-          pytest = null;
-          throw error;
-        });
+  function readManifest() {
+    manifest ??= (async () => {
+      if (location.protocol === "file:") {
+        throw new Unavailable(
+          "browsers do not let a page opened from a file load WebAssembly; serve the site " +
+            "(python -m http.server -d _build/html) and open it at http://127.0.0.1:8000",
+        );
       }
-      return pytest;
-    };
-    return { runner, needPytest };
-  }
-
-  function load(progress) {
-    runtime ??= boot(progress).catch((error) => {
+      const response = await fetch(`${base}manifest.json`, { cache: "no-cache" });
+      if (!response.ok) throw new Error(`${base}manifest.json: HTTP ${response.status}`);
+      const found = await response.json();
+      // The build writes the reason when it had no runtime to copy.
+      if (found.unavailable) throw new Unavailable(found.unavailable);
+      return found;
+    })().catch((error) => {
       if (error instanceof Unavailable) {
         for (const control of document.querySelectorAll(".live-button")) {
           control.disabled = true;
           control.title = `Run is unavailable: ${error.message}`;
         }
       } else {
-        runtime = null; // a failed download: let the next press try again
+        manifest = null; // a failed download: the next press tries again
       }
       throw error;
     });
-    return runtime;
+    return manifest;
   }
-  const failure = (error) =>
-    error instanceof Unavailable
-      ? `Run is unavailable: ${error.message}`
-      : `Python could not start or stopped: ${error} (reload the page to start again)`;
 
-  const code = (block) => block.pre.textContent;
-  const usesPytest = (block) => block.kind === "exercise" || /\bpytest\b/.test(code(block));
+  function start() {
+    if (python) return python;
+    const entry = { pending: new Map(), dirty: false, pytest: null, waiting: null };
+    const wait = () =>
+      new Promise((resolve, reject) => {
+        entry.waiting = { resolve, reject };
+      });
+    entry.ready = readManifest().then((found) => {
+      if (python !== entry) throw new Stopped("Stopped.");
+      const digest = found.files["live-worker.js"].slice(0, 16);
+      entry.worker = new Worker(`${base}live-worker.js?v=${digest}`, { type: "module" });
+      entry.worker.onmessage = ({ data }) => receive(entry, data);
+      entry.worker.onerror = (event) => {
+        event.preventDefault();
+        crash(entry, event.message || "the worker stopped");
+      };
+      const ready = wait();
+      entry.worker.postMessage({ type: "boot", base, manifest: found });
+      return ready;
+    });
+    entry.ready.catch((error) => {
+      // A failed download: forget this worker, the next press tries again.
+      if (python === entry && !(error instanceof Unavailable)) end(entry);
+    });
+    python = entry;
+    return entry;
+  }
 
-  async function runOne({ runner, needPytest }, block, progress) {
-    if (usesPytest(block)) await needPytest(progress);
-    show(block, "running…");
-    await tick();
-    if (block.kind === "exercise") {
-      const result = JSON.parse(runner.check_exercise(block.exercise, code(block)));
-      const lines = result.tests.map(
-        (t) => `${t.outcome === "passed" ? "✓" : "✗"} ${t.name}${t.message ? `: ${t.message}` : ""}`,
-      );
-      const summary = `${result.passed} passed, ${result.failed} failed`;
-      show(block, [summary, ...lines].join("\n"), result.failed ? "failed" : "passed");
-      return;
+  function receive(entry, data) {
+    const call = entry.pending.get(data.id);
+    if (data.type === "progress") progressTo(data.text);
+    else if (data.type === "ready") entry.waiting?.resolve();
+    else if (data.type === "failed") entry.waiting?.reject(new Error(data.message));
+    else if (data.type === "output") call?.onOutput(data.text);
+    else if (data.type === "done") call?.resolve(data.result);
+    else if (data.type === "error") call?.reject(new Error(data.message));
+    else if (data.type === "fatal") crash(entry, data.message);
+  }
+
+  // End a worker: whatever it was doing fails with `reason`.
+  function end(entry, reason = new Stopped("Stopped.")) {
+    entry.worker?.terminate();
+    if (python === entry) python = null;
+    entry.waiting?.reject(reason);
+    for (const call of entry.pending.values()) call.reject(reason);
+    entry.pending.clear();
+    return entry.dirty;
+  }
+
+  // Python is gone or must go: every example will run again, in a new one.
+  function restart(reason) {
+    if (!python) return;
+    end(python, reason);
+    for (const block of blocks) block.ran = false;
+    idle(start); // the next run finds a fresh Python ready
+  }
+
+  function crash(entry, message) {
+    if (python === entry) {
+      restart(new Crashed(`Python stopped (${message}). ${LOST}`));
     }
-    const result = JSON.parse(
-      runner.run(block.kind, code(block), block.key, block.skip, block.skipAll, block.name),
-    );
-    show(block, result.output || "(no output)", result.ok ? "passed" : "failed");
-    block.ran = true;
   }
+
+  async function ready(progress) {
+    progressTo = progress;
+    const entry = start();
+    await entry.ready;
+    return entry;
+  }
+
+  async function needPytest(entry) {
+    entry.pytest ??= new Promise((resolve, reject) => {
+      entry.waiting = { resolve, reject };
+      entry.worker.postMessage({ type: "pytest" });
+    });
+    return entry.pytest;
+  }
+
+  // Run a function of runner.py in the worker: its answer, an object.
+  async function call(fn, args, onOutput = () => {}, { progress, pytest } = {}) {
+    const entry = await ready(progress || (() => {}));
+    if (pytest) await needPytest(entry);
+    entry.dirty = true;
+    return new Promise((resolve, reject) => {
+      const id = ++lastId;
+      const timer = setTimeout(() => {
+        if (python === entry) {
+          restart(new Stopped(`Stopped after ${limits.seconds} s, the time limit for one run.`));
+        }
+      }, limits.seconds * 1000);
+      const settle = (then) => (value) => {
+        clearTimeout(timer);
+        entry.pending.delete(id);
+        then(value);
+      };
+      entry.pending.set(id, { onOutput, resolve: settle(resolve), reject: settle(reject) });
+      entry.worker.postMessage({ type: "call", id, fn, args });
+    });
+  }
+
+  const idle = (task) =>
+    "requestIdleCallback" in window
+      ? requestIdleCallback(() => task(), { timeout: 2000 })
+      : setTimeout(task, 200);
+
+  // The first time a reader points at or focuses a control, load Python
+  // when the browser is idle: by the press it may be ready.
+  const preload = (event) => {
+    if (!event.target.closest?.(".live-button, [data-live='code']")) return;
+    document.removeEventListener("pointerover", preload);
+    document.removeEventListener("focusin", preload);
+    idle(() => start().ready.catch(() => {})); // a press reports any error
+  };
+  document.addEventListener("pointerover", preload);
+  document.addEventListener("focusin", preload);
+
+  // ---- Showing runs -------------------------------------------------------
+
+  let active = null; // the block (or "page") running now
+
+  const setState = (block, state) => {
+    block.node.dataset.liveState = state;
+    block.node.classList.toggle("live-failed", state === "failed" || state === "stopped");
+  };
+  const begin = (block) => {
+    block.output.hidden = false;
+    block.output.textContent = "";
+    setState(block, "running");
+  };
+  const said = (error) => {
+    if (error instanceof Unavailable) return `Run is unavailable: ${error.message}`;
+    if (error instanceof Stopped) return `${error.message} ${LOST}`;
+    if (error instanceof Crashed) return error.message;
+    return `Python could not start: ${error.message || error}. Press again to retry.`;
+  };
+  const more = (omitted) => (omitted ? `\n… ${omitted} more characters not shown` : "");
+
+  function verdict(result) {
+    if (!result.compared) return "";
+    if (!result.differences.length) return "\n✓ The output matches the page's.";
+    const shown = result.differences.map(
+      (d) => `${d.source}Expected:\n${d.expected || "(nothing)\n"}Got:\n${d.actual || "(nothing)\n"}`,
+    );
+    const count = result.differences.length;
+    const what = count === 1 ? "1 example" : `${count} examples`;
+    return `\n✗ The output differs from the page's in ${what}:\n${shown.join("\n")}`;
+  }
+
+  async function runOne(block, progress) {
+    begin(block);
+    const onOutput = (text) => block.output.append(text);
+    const args = [block.kind, code(block), block.key, block.skip, block.skipAll, block.name];
+    const pytest = usesPytest(block);
+    const result = await call("run", args, onOutput, { progress, pytest });
+    const differs = result.differences && result.differences.length;
+    block.output.textContent =
+      (result.output || "(no output)") + more(result.omitted) + verdict(result);
+    setState(block, result.ok && !differs ? "passed" : "failed");
+    block.ran = true;
+    return result;
+  }
+
+  function showExercise(block, result) {
+    const lines = result.tests.map((t) => {
+      if (t.outcome === "passed") return `✓ ${t.name}`;
+      const message = t.message ? `\n    ${t.message.split("\n").join("\n    ")}` : "";
+      return `✗ ${t.name}: ${t.outcome}${message}`;
+    });
+    const summary = `${result.passed} passed, ${result.not_passed} not passed`;
+    block.output.textContent = [summary, ...lines].join("\n");
+    const passed = result.not_passed === 0 && result.passed > 0;
+    setState(block, passed ? "passed" : "failed");
+    return summary;
+  }
+
+  const setControl = (control, text, label) => {
+    control.textContent = text;
+    if (label) control.setAttribute("aria-label", label);
+  };
 
   async function press(block) {
-    if (busy) return;
-    busy = true;
-    const progress = (text) => show(block, text);
+    if (active === block) return restart(new Stopped("Stopped."));
+    if (active) {
+      block.status.textContent = "another run is in progress: stop it first";
+      return;
+    }
+    active = block;
+    setControl(block.button, "Stop", `Stop ${block.label}`);
+    const progress = (text) => (block.status.textContent = text);
+    progress(python ? "" : "loading Python…");
     try {
-      const python = await load(progress);
-      // A page's examples run in order, in one namespace: first the earlier
-      // ones not run yet, as sybil would have run them.
-      if (block.kind !== "exercise") {
-        for (const earlier of examples.slice(0, examples.indexOf(block))) {
-          if (!earlier.localOnly && !earlier.ran) await runOne(python, earlier, progress);
+      if (block.kind === "exercise") {
+        begin(block);
+        progress("checking…");
+        const result = await call("check_exercise", [block.exercise, code(block)], undefined, {
+          progress,
+          pytest: true,
+        });
+        announce(`${block.label}: ${showExercise(block, result)}`);
+      } else {
+        // A page's examples run in order, in one namespace: first the earlier
+        // ones not run yet (all of them after a restart), as sybil runs them.
+        const earlier = runnable.slice(0, runnable.indexOf(block)).filter((b) => !b.ran);
+        for (const [number, before] of earlier.entries()) {
+          progress(`running the ${earlier.length} examples above first: ${number + 1}…`);
+          await runOne(before, progress);
         }
+        progress("running…");
+        await runOne(block, progress);
+        announce(`${block.label}: ${block.node.dataset.liveState}, output below`);
       }
-      await runOne(python, block, progress);
+      progress("");
     } catch (error) {
-      show(block, failure(error), "failed");
+      block.output.hidden = false;
+      block.output.append(`${block.output.textContent ? "\n" : ""}${said(error)}`);
+      setState(block, error instanceof Stopped || error instanceof Crashed ? "stopped" : "failed");
+      progress("");
+      announce(`${block.label}: ${said(error)}`);
     } finally {
-      busy = false;
+      active = null;
+      setControl(block.button, block.idleText, `${block.idleText} ${block.label}`);
     }
   }
 
-  // "Check this page": every example, afresh, doctest sessions with doctest.
-  const runnable = examples.filter((b) => !b.localOnly);
-  if (!runnable.length) return;
+  // ---- The page: what the controls do, and "Check this page" --------------
+
+  window.viewlibLive = {
+    limits,
+    call: (fn, args, onOutput) => call(fn, args, onOutput),
+    evaluate: (source, key = null) => call("evaluate", [source, key]),
+  };
+
+  const exercises = blocks.some((b) => b.kind === "exercise" && !b.localOnly);
+  if (!runnable.length && !exercises) return; // nothing here runs in the page
+  const sentences = [
+    runnable.length &&
+      "Edit any example and press Run: Python runs it in this page, after the examples " +
+        "above it, and shows what it prints (the first 100,000 characters).",
+    "Stop ends a run; Python then starts afresh.",
+    exercises && "An exercise's Check runs its checks on your code.",
+    runnable.length &&
+      "Check this page runs every example in a fresh Python and compares each output " +
+        "with the page's.",
+    "In an editor, Ctrl+Enter runs and Escape leaves it.",
+  ];
+  const help = element("p", "live-help", sentences.filter(Boolean).join(" "));
+  help.id = "live-help";
+  for (const block of blocks) block.button?.setAttribute("aria-describedby", help.id);
+  const place = document.querySelector("article h1") || null;
   const bar = element("div", "live-page");
+  bar.append(help);
+  if (place) place.after(bar);
+  else blocks[0].node.before(bar);
+  bar.append(announcer);
+  if (!runnable.length) return;
+
   const check = button("Check this page", checkPage);
   check.dataset.live = "run-page";
+  check.setAttribute("aria-describedby", help.id);
   const result = element("span", "live-result");
   result.dataset.live = "page-result";
   const note = element("span", "live-note");
-  bar.append(check, result, note);
-  (document.querySelector("article h1") || blocks[0].node).after(bar);
+  const row = element("div", "live-page-row");
+  row.append(check, result, note);
+  help.before(row);
 
   async function checkPage() {
-    if (busy) return;
-    busy = true;
+    if (active === "page") return restart(new Stopped("Stopped."));
+    if (active) {
+      note.textContent = "another run is in progress: stop it first";
+      return;
+    }
+    active = "page";
+    setControl(check, "Stop");
     result.textContent = "";
-    const progress = (text) => {
-      note.textContent = text;
-    };
+    const progress = (text) => (note.textContent = text);
     try {
-      const { runner, needPytest } = await load(progress);
-      if (examples.some(usesPytest)) await needPytest(progress);
-      runner.reset();
+      // A fresh Python: nothing an earlier run did can change the counts.
+      if (python?.dirty) {
+        end(python);
+        for (const block of blocks) block.ran = false;
+      }
+      progress("loading Python…");
+      const pytest = examples.some(usesPytest);
       const totals = { passed: 0, failed: 0, skipped: 0, localOnly: 0 };
       for (const [number, block] of examples.entries()) {
         if (block.localOnly) {
-          totals.localOnly += runner.count(block.kind, code(block));
+          const args = [block.kind, code(block)];
+          totals.localOnly += await call("count", args, undefined, { progress, pytest });
           continue;
         }
-        progress(`checking example ${number + 1} of ${examples.length}…`);
-        await tick();
-        const outcome = JSON.parse(
-          runner.check(block.kind, code(block), block.key, block.skip, block.skipAll, block.name),
-        );
+        const args = [block.kind, code(block), block.key, block.skip, block.skipAll, block.name];
+        const outcome = await call("check", args, undefined, { progress, pytest });
+        progress(`checked example ${number + 1} of ${examples.length}…`);
         for (const key of ["passed", "failed", "skipped"]) totals[key] += outcome[key];
         block.ran = true;
         if (outcome.failed) {
           const shown = outcome.failures.map(
             (f) => `${f.source}Expected:\n${f.expected || "(nothing)\n"}Got:\n${f.actual}`,
           );
-          show(block, shown.join("\n"), "failed");
+          block.output.hidden = false;
+          block.output.textContent = shown.join("\n");
+          setState(block, "failed");
         } else {
           block.output.hidden = true;
-          block.node.classList.remove("live-failed");
+          setState(block, "passed");
         }
       }
       Object.assign(result.dataset, totals);
@@ -256,10 +475,13 @@
       if (totals.localOnly) extra.push(`${totals.localOnly} run locally only`);
       progress(extra.length ? `(${extra.join(", ")})` : "");
       result.classList.toggle("live-failed", totals.failed > 0);
+      announce(`Check this page: ${result.textContent}`);
     } catch (error) {
-      progress(failure(error));
+      progress(said(error));
+      announce(`Check this page: ${said(error)}`);
     } finally {
-      busy = false;
+      active = null;
+      setControl(check, "Check this page");
     }
   }
 })();

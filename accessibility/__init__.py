@@ -1,0 +1,2 @@
+# SPDX-License-Identifier: MIT
+"""Tools that check the built site's accessibility (see axe.py)."""
