@@ -166,7 +166,7 @@ the same two runs on the Flask that `requirements.txt` installs.
 What Flask 3.2 changes for class-based views, each point run on both:
 {{doc}}`chapters/14-flask-3-2`.
 
-| | Flask | date | commit | environment | tests |
+| run | Flask | date | commit | environment | tests |
 |---|---|---|---|---|---|
 {rows}
 

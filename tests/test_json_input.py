@@ -12,11 +12,14 @@ Depth 999 and 1000 are the interesting ones: Python's default recursion limit
 is 1000, and the frames already on the stack (more in a waitress worker
 thread than in the test client) decide which of them the parser can still
 decode, so both are sent, open and closed, over the test client and over
-real HTTP to waitress on 127.0.0.1.
+real HTTP to waitress on 127.0.0.1. Python 3.13's parser decodes those closed
+ones (it gives up near 10,000), so there the apps judge them as records; 16,000
+open brackets are too deep on every Python from 3.9 to 3.13.
 """
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -77,6 +80,7 @@ APPS = [
 def hostile_bodies(field: str) -> dict[str, bytes]:
     """Bodies every app must refuse with a 400, by what is wrong with them."""
     bodies = {}
+    bodies["[ open x16000"] = b"[" * 16_000  # too deep on Python 3.9 to 3.13
     for depth in (999, 1000, 3000):
         bodies[f"[ open x{depth}"] = b"[" * depth
         bodies[f"[] closed x{depth}"] = b"[" * depth + b"]" * depth
@@ -91,9 +95,24 @@ def hostile_bodies(field: str) -> dict[str, bytes]:
     return bodies
 
 
-def expected(app: Flask, body: bytes) -> int:
-    """400, or Werkzeug's 413 for a body over the app's MAX_CONTENT_LENGTH."""
-    return 413 if len(body) > app.config["MAX_CONTENT_LENGTH"] else 400
+def decodes(body: bytes) -> bool:
+    """Whether this Python's json decodes the body (with the hooks' help or not).
+
+    Python 3.13's parser decodes a closed nesting thousands deep that 3.11's
+    refuses at the recursion limit of 1000; the apps then judge the record."""
+    try:
+        json.loads(body)
+    except (ValueError, RecursionError):
+        return False
+    return True
+
+
+def expected(app: Flask, body: bytes) -> set[int]:
+    """400, or Werkzeug's 413 for a body over the app's MAX_CONTENT_LENGTH;
+    a body this Python decodes may also be a record the app refuses (422)."""
+    if len(body) > app.config["MAX_CONTENT_LENGTH"]:
+        return {413}
+    return {400, 422} if decodes(body) else {400}
 
 
 def ids(app: JsonApp) -> str:
@@ -119,7 +138,7 @@ def test_every_app_refuses_deep_and_surrogate_bodies(
         before = client.get(app.post).get_json()
         for kind, body in hostile_bodies(app.field).items():
             response = client.post(app.post, data=body, content_type="application/json")
-            assert response.status_code == expected(flask_app, body), kind
+            assert response.status_code in expected(flask_app, body), kind
             message = response.get_json()
             assert isinstance(message, dict), kind
             assert all(message.values()), kind  # names the problem
@@ -143,7 +162,7 @@ def test_every_app_refuses_them_under_waitress(app: JsonApp, tmp_path: Path) -> 
             http.request("POST", app.post, body=body, headers=json_type)
             response = http.getresponse()
             answer = json.loads(response.read())
-            assert response.status == expected(flask_app, body), (kind, answer)
+            assert response.status in expected(flask_app, body), (kind, answer)
             assert all(answer.values()), kind
             assert response.getheader("Content-Type") == "application/json", kind
             http.request("GET", app.post)
@@ -160,7 +179,7 @@ def test_the_shared_reader_names_each_problem() -> None:
         response = client.post("/notes", data=body, content_type="application/json")
         return response.status_code, response.get_json()["message"]
 
-    assert message(b"[" * 3000) == (
+    assert message(b"[" * 16_000) == (
         400,
         "the body is not valid JSON: nested too deeply",
     )
@@ -197,6 +216,66 @@ def test_why_the_readers_check_content_length_themselves() -> None:
             url, data=body, content_type="application/json"
         )
         assert refused.status_code == 413
+
+
+def post_chunked(app: Flask, url: str, body: bytes) -> tuple[int, Any]:
+    """POST a body without Content-Length, as a chunked one reaches the app:
+    WSGI input marked terminated, as Werkzeug's own server marks it."""
+    environ = {
+        "REQUEST_METHOD": "POST",
+        "PATH_INFO": url,
+        "SERVER_NAME": "localhost",
+        "SERVER_PORT": "80",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "CONTENT_TYPE": "application/json",
+        "wsgi.url_scheme": "http",
+        "wsgi.input": io.BytesIO(body),
+        "wsgi.input_terminated": True,
+        "wsgi.errors": io.StringIO(),
+    }
+    statuses: list[str] = []
+
+    def start_response(status: str, headers: Any, exc_info: Any = None) -> Any:
+        statuses.append(status)
+
+    answer = b"".join(app(environ, start_response))
+    return int(statuses[0].split()[0]), json.loads(answer)
+
+
+def test_a_body_without_a_length_is_refused_once_it_reaches_the_limit(
+    tmp_path: Path,
+) -> None:
+    """Werkzeug 2.3 and later stop get_data() at MAX_CONTENT_LENGTH when the
+    body has no length, without an error: the view gets the body cut short.
+    Werkzeug 2.2 reads all of it. The readers answer 413 on both."""
+    app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = 100
+
+    @app.post("/")
+    def length() -> dict[str, int]:
+        return {"read": len(request.get_data())}
+
+    read = 1000 if WERKZEUG_VERSION < (2, 3) else 100
+    assert post_chunked(app, "/", b" " * 1000) == (200, {"read": read})
+
+    # inventory.py (chapter 5) has a reader of its own, not changed here.
+    for app_ in (app_ for app_ in APPS if app_.name != "inventory"):
+        flask_app = app_.build(tmp_path)
+        flask_app.logger.disabled = True
+        limit = flask_app.config["MAX_CONTENT_LENGTH"]
+        client = flask_app.test_client()
+        before = client.get(app_.post).get_json()
+        record = json.dumps({**app_.good, app_.field: "cut"}).encode()
+        # Valid JSON in the first `limit` bytes, invalid after: cut at the
+        # limit, it would parse and be stored.
+        tail = record + b" " * (limit - len(record)) + b"garbage"
+        too_long = record[:-2] + b"x" * limit + b'"}'
+        for body in (tail, too_long, record + b" " * (limit - len(record))):
+            status, answer = post_chunked(flask_app, app_.post, body)
+            assert status == 413, (app_.name, answer)
+            assert client.get(app_.post).get_json() == before, app_.name
+        status, answer = post_chunked(flask_app, app_.post, record)
+        assert status == 201, (app_.name, answer)
 
 
 def test_has_lone_surrogate_looks_everywhere_without_recursing() -> None:

@@ -13,6 +13,8 @@ sentence links to the place it is stated once:
 - how the servers the chapters use run requests on threads (chapter 5,
   "Many requests at once"; the glossary's WSGI entry);
 - when a request gets an application context of its own (the glossary);
+- that Flask-Login's test client logs its user in once, when it is created,
+  until a route calls ``logout_user()`` (chapter 11);
 - two answers that changed in Werkzeug 2.3, checked on whichever Werkzeug is
   installed (chapter 5: ``get_json()`` without JSON; chapter 4:
   ``MAX_CONTENT_LENGTH`` and ``get_data()``), since the chapters' listings
@@ -209,6 +211,43 @@ def test_a_request_context_reuses_an_active_app_context_of_its_app_only() -> Non
         with second.test_request_context():
             assert current_app._get_current_object() is second  # type: ignore[attr-defined]
             assert "marker" not in g  # a context of its own
+
+
+def test_flask_login_client_logs_in_once_and_logout_user_ends_it() -> None:
+    """Chapter 11 (Flask-Login): FlaskLoginClient writes the user into its
+    session cookie when it is created; a route calling logout_user() ends it."""
+    from flask_login import (  # type: ignore[import-untyped]
+        FlaskLoginClient,
+        LoginManager,
+        UserMixin,
+        current_user,
+        login_required,
+        logout_user,
+    )
+
+    user = UserMixin()
+    user.id = "ada"
+    app = Flask(__name__)
+    app.secret_key = "test only"
+    LoginManager(app).user_loader({"ada": user}.get)
+
+    def profile() -> dict[str, str]:
+        return {"user": current_user.id}
+
+    app.add_url_rule("/profile", view_func=login_required(profile))
+
+    @app.post("/logout")
+    def logout() -> dict[str, bool]:
+        return {"logged_out": logout_user()}
+
+    app.test_client_class = FlaskLoginClient
+    client = app.test_client(user=user)
+    with client.session_transaction() as session:
+        assert session["_user_id"] == "ada"  # written once, at creation
+    assert client.get("/profile").json == {"user": "ada"}
+    assert client.get("/profile").json == {"user": "ada"}
+    assert client.post("/logout").json == {"logged_out": True}
+    assert client.get("/profile").status_code == 401
 
 
 def test_get_json_without_json_is_415_from_werkzeug_2_3_and_400_before() -> None:

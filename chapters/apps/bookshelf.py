@@ -14,6 +14,7 @@ with its tables on first use; ``BOOKSHELF_DATABASE`` in the environment names
 another file. Set ``BOOKSHELF_SECRET_KEY`` to give the app a fixed secret key;
 without it, each start generates a new one.
 
+It needs Python 3.11 or later, for ``sqlite3``'s ``sqlite_errorname``.
 Chapter 12 of the tutorial walks through this file part by part.
 """
 
@@ -102,7 +103,8 @@ def transaction(db: sqlite3.Connection, write: bool = True) -> Iterator[None]:
     """Run the block as one transaction: all of it is stored, or none of it."""
     # BEGIN IMMEDIATE takes the write lock at the start, so two writers queue
     # up (for at most BUSY_TIMEOUT) instead of failing halfway through.
-    # A plain BEGIN gives a reader one consistent snapshot for several queries.
+    # A plain BEGIN gives a reader one snapshot for several queries, so they
+    # agree (tests/test_bookshelf.py commits between two of them).
     db.execute("BEGIN IMMEDIATE" if write else "BEGIN")
     try:
         yield
@@ -180,11 +182,17 @@ def request_json() -> Any:
     """The request body decoded as strict JSON, or a 415, 400 or 413 error."""
     if not request.is_json:
         raise APIError(415, "send JSON, with Content-Type: application/json")
-    # Werkzeug 2.3 and later raise a 413 past MAX_CONTENT_LENGTH as they read
-    # the body; Werkzeug 2.2 (which Flask 2.2 allows) reads any length.
-    if (request.content_length or 0) > current_app.config["MAX_CONTENT_LENGTH"]:
+    # Werkzeug 2.3 and later refuse an announced length past MAX_CONTENT_LENGTH
+    # themselves; Werkzeug 2.2 (which Flask 2.2 allows) reads any length.
+    limit = current_app.config["MAX_CONTENT_LENGTH"]
+    if (request.content_length or 0) > limit:
         raise RequestEntityTooLarge()
-    body = request.get_data()  # no Content-Length: Werkzeug 2.3+ stops at the limit
+    body = request.get_data()
+    # A body sent without a length (chunked): Werkzeug 2.3+ stops reading at
+    # the limit and returns what it has, so a body that reaches the limit may
+    # have been cut short.
+    if request.content_length is None and len(body) >= limit:
+        raise RequestEntityTooLarge()
     try:
         text = body.decode("utf-8")  # JSON on the wire is UTF-8 (RFC 8259)
     except UnicodeDecodeError:

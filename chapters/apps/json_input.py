@@ -42,16 +42,25 @@ def read_json(request: Request) -> object:
     """The request's JSON body, decoded, or an HTTP error naming the problem.
 
     - ``415`` if the body is not declared as JSON;
-    - ``413`` if it is longer than ``MAX_CONTENT_LENGTH``;
+    - ``413`` if it is longer than ``MAX_CONTENT_LENGTH`` or, sent without a
+      length (chunked), reaches it;
     - ``400`` if it is not JSON, if it is nested too deeply for Python's
       parser, or if a string in it holds a lone surrogate.
     """
     if not request.is_json:
         raise UnsupportedMediaType("send JSON, with Content-Type: application/json")
-    # Werkzeug 2.3 and later raise the 413 as they read the body; Werkzeug
-    # 2.2 (which Flask 2.2 allows) reads any length. Check the announced one.
+    # Werkzeug 2.3 and later refuse an announced length past the limit
+    # themselves; Werkzeug 2.2 (which Flask 2.2 allows) reads any length.
     limit = request.max_content_length  # the app's MAX_CONTENT_LENGTH
     if limit is not None and (request.content_length or 0) > limit:
+        raise RequestEntityTooLarge()
+    # A body sent without a length (chunked): Werkzeug 2.3+ stops reading at
+    # the limit and returns what it has, so one that reaches it may be cut short.
+    if (
+        limit is not None
+        and request.content_length is None
+        and len(request.get_data()) >= limit  # cached: get_json() reuses it
+    ):
         raise RequestEntityTooLarge()
     try:
         data = request.get_json()  # Flask raises BadRequest for a broken body
