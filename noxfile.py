@@ -18,6 +18,10 @@ from pathlib import Path
 
 import nox
 
+from matrix import cell as matrix_cell
+from matrix import report as matrix_report_module
+from matrix.cell import FLASK_SERIES, MATRIX_PYTHONS, OLDEST_PYTHONS
+
 nox.needs_version = ">=2025.11.12"
 # The standard library's venv: nothing extra to install, and nox does not go
 # looking for (and report the absence of) other backends.
@@ -243,102 +247,37 @@ def loop(session: nox.Session) -> None:
         session.log(f"{name:40} {value:5.1f} s")
 
 
-#: The supported range: every Flask series with what it needs beside it
-#: (Flask 2.2 and 2.3 break with Werkzeug 3), on every Python from 3.9.
-FLASK_SERIES = {
-    "2.2": ("flask~=2.2.0", "werkzeug<3"),
-    "2.3": ("flask~=2.3.0", "werkzeug<3"),
-    "3.0": ("flask~=3.0.0",),
-    "3.1": ("flask~=3.1.0",),
-}
-MATRIX_PYTHONS = ["3.9", "3.10", "3.11", "3.12", "3.13"]
-#: The behavioural suite: what must hold on every cell of the matrix.
-CONFORMANCE = (
-    "tests/test_view.py",
-    "tests/test_methodview.py",
-    "tests/test_routing.py",
-    "tests/test_differential.py",
-    "tests/test_standalone.py",
-)
-
-#: The copyable packages, whose docstring examples every cell runs.
-PACKAGES = ("viewlib", "viewcheck")
-
-
-#: Tools of requirements.txt that a Flask series cannot have: the listings
-#: that use them say so and are skipped there (flask-smorest 0.47 needs 3.0.2).
-LEFT_OUT = {"2.2": ("flask-smorest",), "2.3": ("flask-smorest",)}
-#: Warnings that Flask's own code raises on a Python newer than the series,
-#: which the tests (warnings are errors) let pass: Flask 2.2's Flask("__main__"),
-#: as in the chapters, calls pkgutil.get_loader (deprecated in 3.12), and its
-#: `flask --app` loader passes re.split's maxsplit by position (3.13).
-FLASK_WARNINGS = {
-    "2.2": (
-        "ignore:'pkgutil.get_loader' is deprecated:DeprecationWarning",
-        "ignore:'maxsplit' is passed as positional argument:DeprecationWarning",
-    )
-}
-#: The first Python that requirements.txt installs on (sybil, Sphinx, and the
-#: tests' tomllib): from it on, a cell also runs the pages and other tests.
-PAGES_PYTHON = (3, 11)
-
-
-def requirements_except(*names: str) -> list[str]:
-    """requirements.txt's package lines, without these packages (nor `-e .`)."""
-    import re
-
-    with open("requirements.txt", encoding="utf-8") as file:
-        lines = [line.split("#")[0].strip() for line in file]
-    packages = [line for line in lines if line and not line.startswith("-")]
-    return [line for line in packages if re.split(r"[<>=!~ ]", line)[0] not in names]
-
-
 @nox.session(python=MATRIX_PYTHONS)
 @nox.parametrize("flask", list(FLASK_SERIES))
 def matrix(session: nox.Session, flask: str) -> None:
-    """Test one Python x Flask cell of the supported range.
+    """Test one Python x Flask cell of the supported range (matrix/cell.py).
 
     Every cell runs the conformance suite and viewlib's docstrings (tools
     unpinned: pip picks the newest that supports the cell's Python; the root
     conftest, which needs sybil, is left out), then each exercise's check on
     its reference solution (Flask and pytest, as a student has). From Python
     3.11 a cell also installs requirements.txt's tools, without its Flask and
-    Werkzeug pins and LEFT_OUT's, and runs the rest of plain `pytest`: the
-    chapters, the other pages and every other test (the bookshelf's too), in
-    their quick sample (tests/budget.py). Each run writes a JUnit report to
-    _build/matrix/<cell>/ for matrix_report; posargs go to every run.
-    A missing interpreter skips the cell on your machine and fails it in CI.
+    Werkzeug pins and those a series cannot have, and runs the rest of plain
+    `pytest`: the chapters, the other pages and every other test (the
+    bookshelf's too), in their quick sample (tests/budget.py). Each run writes
+    a JUnit report to _build/matrix/<cell>/ for matrix_report; posargs go to
+    every run. A missing interpreter skips the cell on your machine and fails
+    it in CI.
     """
-    from pathlib import Path
+    matrix_cell.run(session, flask)
 
-    reports = Path("_build/matrix", session.name.replace("'", ""))
-    shutil.rmtree(reports, ignore_errors=True)
-    pytest = ("pytest", "-p", "no:cacheprovider", *session.posargs)
-    session.install(*FLASK_SERIES[flask], "asgiref", "pytest", "hypothesis")
-    session.install("--no-deps", ".")
-    doctest_flags = "doctest_optionflags=ELLIPSIS NORMALIZE_WHITESPACE"
-    session.run(
-        *(*pytest, "--confcutdir=tests", f"--junitxml={reports}/conformance.xml"),
-        *("--doctest-modules", "-o", doctest_flags, *CONFORMANCE, *PACKAGES),
-    )
-    # One run per exercise: the exercises' conftest takes one solution at a time.
-    checks = Path("chapters/exercises")
-    for check in sorted(checks.glob("*/test_exercise.py")):
-        name = check.parent.name
-        session.run(
-            *(*pytest, f"--confcutdir={checks}", str(check.parent)),
-            f"--junitxml={reports}/exercise-{name}.xml",
-            env={"EXERCISE_MODULE_PATH": f"tests/exercise_solutions/{name}.py"},
-        )
-    if tuple(int(part) for part in str(session.python).split(".")) < PAGES_PYTHON:
-        return
-    # The series names the Werkzeug it needs (werkzeug<3 for 2.x) or none.
-    tools = requirements_except("flask", "werkzeug", *LEFT_OUT.get(flask, ()))
-    session.install(*FLASK_SERIES[flask], *tools)
-    # The default testpaths with the root conftest, minus what ran above.
-    done = [f"--ignore={path}" for path in (*CONFORMANCE, *PACKAGES)]
-    allowed = [f"-W{warning}" for warning in FLASK_WARNINGS.get(flask, ())]
-    session.run(*pytest, *done, *allowed, f"--junitxml={reports}/pages.xml")
+
+@nox.session(python=OLDEST_PYTHONS)
+@nox.parametrize("flask", list(FLASK_SERIES))
+def matrix_oldest(session: nox.Session, flask: str) -> None:
+    """A matrix cell with the oldest dependencies its Flask series accepts.
+
+    As `matrix`, but after installing, each of Flask's dependencies is pinned
+    to the oldest version that Flask and the other installed packages accept
+    (matrix/floors.py): Flask 2.2 then runs on Werkzeug 2.2.2. On Python 3.9
+    and 3.11; the versions land in versions.md.
+    """
+    matrix_cell.run(session, flask, oldest=True)
 
 
 # uv installs the environment in seconds where pip took minutes (measured in CI).
@@ -386,101 +325,18 @@ def flask_next_report(session: nox.Session) -> None:
 def matrix_report(session: nox.Session) -> None:
     """Write versions.md, the site's table of the matrix run, from its reports.
 
-    Run it after the whole matrix: `python -m nox -s matrix matrix_report`.
-    A cell's figures add up its reports (its runs test different things).
+    Run it after the whole matrix:
+    `python -m nox -s matrix matrix_oldest matrix_report` (matrix/report.py).
+    After rerunning some cells, `-- --keep` keeps what versions.md says of
+    the cells that have no report in _build/matrix/.
     """
-    import datetime
-    import re
-    import xml.etree.ElementTree as ET
-    from pathlib import Path
-
-    cells: dict[tuple[str, str], tuple[int, int, int]] = {}
-    skips: dict[str, set[tuple[str, str]]] = {}  # reason: cells it skips in
-    for folder in sorted(Path("_build/matrix").glob("matrix-*")):
-        match = re.fullmatch(r"matrix-([\d.]+)\(flask=([\d.]+)\)", folder.name)
-        if not (match and folder.is_dir()):
-            continue
-        cell = (match[1], match[2])
-        passed = skipped = failed = 0
-        for report in folder.glob("*.xml"):
-            for suite in ET.parse(report).getroot().iter("testsuite"):
-                skip, total = int(suite.get("skipped", 0)), int(suite.get("tests", 0))
-                fail = int(suite.get("failures", 0)) + int(suite.get("errors", 0))
-                passed, skipped = passed + total - skip - fail, skipped + skip
-                failed += fail
-                for case in suite.iter("skipped"):
-                    skips.setdefault(case.get("message", "no reason"), set()).add(cell)
-        cells[cell] = (passed, skipped, failed)
-    rows = []
-    for python in MATRIX_PYTHONS:
-        row = [python]
-        for flask in FLASK_SERIES:
-            counts = cells.get((python, flask))
-            row.append(
-                "not run"
-                if counts is None
-                else "{} passed, {} skipped, {} failed".format(*counts)
-            )
-        rows.append("| " + " | ".join(row) + " |")
-    reasons = []
-    for reason, where in sorted(skips.items()):
-        flasks = ", ".join(f for f in FLASK_SERIES if any(c[1] == f for c in where))
-        pythons = ", ".join(p for p in MATRIX_PYTHONS if any(c[0] == p for c in where))
-        reasons.append(f"- {reason} (Flask {flasks}; Python {pythons})")
-    series: dict[str, list[str]] = {}  # tool: the Flask series it is left out on
-    for flask, tools in LEFT_OUT.items():
-        for tool in tools:
-            series.setdefault(tool, []).append(flask)
-    left_out = "; ".join(f"{t} on Flask {', '.join(f)}" for t, f in series.items())
-    # The corner cell names the rows' column: an empty header cell is one
-    # that a screen reader announces as nothing (axe-core's empty-table-header).
-    header = "| Python | " + " | ".join(f"Flask {f}" for f in FLASK_SERIES) + " |"
-    today = datetime.date.today().isoformat()
-    from compat.flask_next import keep_section
-
-    Path("versions.md").write_text(
-        keep_section(
-            VERSIONS_PAGE.format(
-                date=today,
-                first=".".join(map(str, PAGES_PYTHON)),
-                left_out=left_out,
-                header=header,
-                rule="|---" * (len(FLASK_SERIES) + 1) + "|",
-                rows="\n".join(rows),
-                reasons="\n".join(reasons) or "None.",
-            )
-        ),
-        encoding="utf-8",
+    keep = session.posargs == ["--keep"]
+    if session.posargs and not keep:
+        session.error("the only option is --keep")
+    cells = matrix_report_module.write(keep=keep)
+    session.log(
+        f"versions.md: {cells} cells reported" + (", others kept" if keep else "")
     )
-    session.log(f"versions.md: {len(cells)} cells")
-
-
-VERSIONS_PAGE = """\
-# Supported versions
-
-<!-- Generated by `python -m nox -s matrix matrix_report`; do not edit. -->
-
-viewlib supports Python 3.9 to 3.13 with Flask 2.2 to 3.1. Flask 2.2 and 2.3
-need `werkzeug<3`. The table is the last full run of the version matrix
-({date}). On every cell it runs the conformance suite (on viewlib and on
-`flask.views`), viewlib's docstring examples, and each exercise's check on
-its reference solution. From Python {first}, where `requirements.txt`
-installs, a cell also runs the chapters, the other pages and every other
-test (the bookshelf's included; property-based tests in their quick sample),
-with the tools of `requirements.txt` but not its Flask pin, nor {left_out}.
-On Python 3.12 and later, Flask 2.2's own code raises `DeprecationWarning`s
-(it calls `pkgutil.get_loader`, and on 3.13 passes `re.split`'s `maxsplit`
-by position); those cells let them pass, where the tests otherwise turn
-warnings into errors.
-
-{header}
-{rule}
-{rows}
-
-Tests skipped, with the reason each gives (and the cells where it does):
-
-{reasons}
-"""
 
 
 @in_place

@@ -110,6 +110,11 @@ def test_flask_views_unchanged_since_3_1_3() -> None:
 
 def test_a_change_is_named() -> None:
     """An edited method, a new function and an edited comment each show as such."""
+    release = version("flask")
+    if not watched(release):  # other releases' files differ from 3.1.3's already
+        pytest.skip(
+            f"edits Flask 3.1.3's or Flask main's flask/views.py, not {release}'s"
+        )
     source = installed_source()
     assert changes(source + "\n# a comment\n") == [
         "outside any definition (comments, imports or layout)"

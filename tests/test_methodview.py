@@ -484,3 +484,23 @@ def test_one_view_function_on_several_rules(
     assert client.get("/users/9").json == {"user": 9}
     assert client.post("/users/").status_code == 201
     assert client.get("/users/nine").status_code == 404
+
+
+def test_as_view_shares_the_class_methods_set_rather_than_copying_it(
+    views: ModuleType,
+) -> None:
+    """Chapter 4, "Which methods a class accepts": no copy is made."""
+
+    class Shelf(views.MethodView):  # type: ignore[name-defined,misc]
+        def get(self) -> str:
+            return "the shelf"
+
+        def post(self) -> str:
+            return "added"
+
+    view = Shelf.as_view("shelf")
+    assert view.methods is Shelf.methods
+    Shelf.methods.discard("POST")  # in place: both see it
+    assert view.methods == {"GET"}
+    Shelf.methods = {"GET", "POST"}  # rebound: the function keeps the old set
+    assert view.methods == {"GET"}

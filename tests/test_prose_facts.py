@@ -18,7 +18,25 @@ sentence links to the place it is stated once:
 - two answers that changed in Werkzeug 2.3, checked on whichever Werkzeug is
   installed (chapter 5: ``get_json()`` without JSON; chapter 4:
   ``MAX_CONTENT_LENGTH`` and ``get_data()``), since the chapters' listings
-  show only the current answer (the in-browser run skips nothing).
+  show only the current answer (the in-browser run skips nothing);
+- Python's limit on converting long ints to and from text: its default, its
+  settings, that leading zeros count, the releases that have it (chapter 1,
+  "URL variables and converters");
+- that Python 3.10 added the class name to a call's ``TypeError`` (chapter 1's
+  mismatched names, chapter 2's missing ``config``), which the listings elide;
+- when an ``asyncio.Lock`` shared by requests is tied to one request's event
+  loop: at its first wait from Python 3.10, when it is made on 3.9 (chapter 8,
+  "One event loop per request"), on this Python and on a Python 3.9 if one is
+  on the ``PATH``.
+- what chapter 4's ``NoteAPI`` meets on a real connection: a bodiless
+  ``PUT`` from ``http.client`` or requests (``Content-Length: 0``), a
+  malformed length, bytes past the length (the development server closes
+  the connection, waitress reads them as the next request), and a chunked
+  body past ``MAX_CONTENT_LENGTH`` (cut from Werkzeug 2.3 on).
+- that turning a ``ValueError`` from the JSON parser into a ``400`` is
+  Werkzeug's ``Request.get_json()`` (chapter 5);
+- that ``PYTEST_DISABLE_PLUGIN_AUTOLOAD`` keeps installed plugins such as
+  hypothesis's from being imported (chapter 6).
 
 Everything runs on 127.0.0.1 with ephemeral ports and bounded waits, and
 asserts no timing.
@@ -30,6 +48,7 @@ import json
 import logging
 import os
 import re
+import shutil
 import subprocess
 import sys
 import threading
@@ -37,11 +56,14 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib.metadata import version
+from pathlib import Path
 
 import pytest
 from flask import Flask, current_app, g, request
 from local_server import serving
 from werkzeug.serving import make_server
+
+from tests.budget import full_runs_only
 
 TIMEOUT = 10  # seconds, for a request, a subprocess or a thread
 
@@ -282,3 +304,364 @@ def test_max_content_length_and_get_data_from_werkzeug_2_3() -> None:
         assert response.status_code == 413
     else:
         assert response.json == {"read": 11}
+
+
+#: The releases that brought the int/text limit (Python's "Integer string
+#: conversion length limitation"); 3.9.13 and older have none.
+INT_LIMIT_SINCE = {(3, 9): (3, 9, 14), (3, 10): (3, 10, 7)}
+
+
+def test_python_limits_int_text_conversion_to_4300_digits_by_default() -> None:
+    # Chapter 1, "The bound matters" and the dropdown under it.
+    since = INT_LIMIT_SINCE.get(sys.version_info[:2], (3, 11))
+    assert sys.version_info[:3] >= since  # every Python this project tests
+    assert sys.get_int_max_str_digits() == 4300
+    assert int("9" * 4300) == 10**4300 - 1
+    with pytest.raises(ValueError, match="4300"):
+        int("9" * 4301)
+    with pytest.raises(ValueError, match="4300"):
+        int("0" * 4300 + "5")  # leading zeros count: the text is measured
+    with pytest.raises(ValueError, match="4300"):
+        str(10**4300)  # the way back, as json.dumps needs it
+
+
+def test_the_int_text_limit_is_adjustable() -> None:
+    # Chapter 1: sys.set_int_max_str_digits and PYTHONINTMAXSTRDIGITS.
+    code = "print(len(str(int('9' * 5000))))"
+    env = {**os.environ, "PYTHONINTMAXSTRDIGITS": "5000"}
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        check=True,
+    )
+    assert result.stdout == "5000\n"
+    code = "import sys; sys.set_int_max_str_digits(5000); " + code
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        check=True,
+    )
+    assert result.stdout == "5000\n"
+
+
+class Mismatch:
+    """Chapter 1's mistake, without Flask: a parameter the call does not name."""
+
+    def __init__(self, config: object) -> None:
+        self.config = config
+
+    def dispatch_request(self, username: str) -> str:
+        return username
+
+
+def test_python_3_10_names_the_class_in_a_calls_type_error() -> None:
+    # Chapter 1 (Mismatch) and chapter 2 (NeedsConfig) elide the class name.
+    prefix = "Mismatch." if sys.version_info >= (3, 10) else ""
+    with pytest.raises(TypeError) as raised:
+        Mismatch(config=None).dispatch_request(name="ada")  # type: ignore[call-arg]
+    assert str(raised.value) == (
+        f"{prefix}dispatch_request() got an unexpected keyword argument 'name'"
+    )
+    with pytest.raises(TypeError) as raised:
+        Mismatch()  # type: ignore[call-arg]
+    assert str(raised.value) == (
+        f"{prefix}__init__() missing 1 required positional argument: 'config'"
+    )
+
+
+#: Chapter 8's two lock listings without Flask: `outcome` gives each call a
+#: fresh event loop in a thread of its own, as `ensure_sync` does for each
+#: request. Every wait is bounded; the script prints what each step gave, as
+#: JSON.
+SHARED_LOCK_SCRIPT = """
+import asyncio, json, sys, threading
+
+
+def outcome(function):
+    # A fresh loop in a thread of its own, as asgiref runs ensure_sync's.
+    results = []
+
+    def run():
+        try:
+            results.append(asyncio.run(function()))
+        except RuntimeError as error:
+            results.append("RuntimeError: " + str(error))
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join(10)
+    return results[0] if results else "still running"
+
+
+shared = asyncio.Lock()  # made once, outside any event loop
+
+
+async def contend():
+    async with shared:
+        second = asyncio.create_task(shared.acquire())
+        await asyncio.sleep(0)
+    await second
+    shared.release()
+    return "done"
+
+
+report = {"python": list(sys.version_info[:2])}
+report["calls"] = [outcome(contend), outcome(contend)]
+
+lock = asyncio.Lock()
+held, waiting, release = threading.Event(), threading.Event(), threading.Event()
+loops, finished = [], []
+
+
+async def hold():
+    async with lock:
+        held.set()
+        await asyncio.to_thread(release.wait, 5)
+    finished.append("hold")
+
+
+async def wait_turn():
+    loops.append(asyncio.get_running_loop())
+    acquire = asyncio.create_task(lock.acquire())
+    await asyncio.sleep(0)
+    waiting.set()
+    await acquire
+    lock.release()
+    finished.append("wait")
+
+
+first = threading.Thread(target=outcome, args=(hold,))
+second = threading.Thread(target=outcome, args=(wait_turn,))
+first.start()
+report["held"] = held.wait(5)
+second.start()
+report["waiting"] = waiting.wait(5)
+release.set()
+first.join(5)
+second.join(1)
+report["overlap"] = [list(finished), second.is_alive()]
+if second.is_alive():
+    loops[0].call_soon_threadsafe(lambda: None)
+    second.join(5)
+report["woken"] = [list(finished), second.is_alive()]
+print(json.dumps(report))
+"""
+
+
+def python_3_9() -> str:
+    """A Python 3.9 on the PATH (CI puts pyenv's there), or a skip."""
+    # Each folder in turn: a pyenv shim earlier on the PATH may not run.
+    for folder in os.environ.get("PATH", "").split(os.pathsep):
+        found = shutil.which("python3.9", path=folder)
+        if not found:
+            continue
+        probe = subprocess.run(
+            [found, "-c", "import sys; print(sys.version_info[:2] == (3, 9))"],
+            capture_output=True,
+            text=True,
+            timeout=TIMEOUT,
+        )
+        if probe.stdout.strip() == "True":
+            return found
+    if os.environ.get("CI"):
+        pytest.fail("CI needs python3.9 on the PATH")
+    pytest.skip("no Python 3.9 on the PATH")
+
+
+@pytest.mark.parametrize("interpreter", ["this", "3.9"])
+def test_an_asyncio_lock_is_tied_to_a_loop_at_its_first_wait_from_3_10(
+    interpreter: str,
+) -> None:
+    # Chapter 8, "One event loop per request": the sentences on sharing an
+    # asyncio.Lock between requests, and what Python 3.9 does instead.
+    executable = sys.executable if interpreter == "this" else python_3_9()
+    result = subprocess.run(
+        [executable, "-c", SHARED_LOCK_SCRIPT],
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT * 3,
+        check=True,
+    )
+    report = json.loads(result.stdout)
+    assert report["held"] is True
+    assert report["waiting"] is True
+    first, second = report["calls"]
+    if tuple(report["python"]) >= (3, 10):
+        # Tied at the first wait: the first call works, the second raises,
+        # though the two calls never overlap.
+        assert first == "done"
+        assert second.startswith("RuntimeError: ")
+        assert second.endswith("is bound to a different event loop")
+        # Overlapping: the waiter sleeps until its own loop is woken.
+        assert report["overlap"] == [["hold"], True]
+        assert report["woken"] == [["hold", "wait"], False]
+    else:
+        # Tied when made, to the loop current then: every wait raises.
+        for call in (first, second):
+            assert call.startswith("RuntimeError: ")
+            assert call.endswith("attached to a different loop")
+        assert report["overlap"] == [["hold"], False]
+        assert report["woken"] == [["hold"], False]
+
+
+def notes_app() -> tuple[Flask, dict[str, str]]:
+    """Chapter 4's NoteAPI, reduced to its PUT: 411 without a length."""
+    app = Flask(__name__)
+    notes: dict[str, str] = {}
+
+    @app.put("/notes/<name>")
+    def put(name: str) -> tuple[dict[str, str], int]:
+        if request.content_length is None:
+            return {"error": "no Content-Length"}, 411
+        notes[name] = request.get_data(as_text=True)
+        return {"saved": name}, 200
+
+    @app.get("/notes/<name>")
+    def get(name: str) -> dict[str, str]:
+        return {"text": notes.get(name, "")}
+
+    return app, notes
+
+
+def test_a_bodiless_put_from_http_client_or_requests_has_length_zero() -> None:
+    # Chapter 4, "no Content-Length, reads no more, and MAX_CONTENT_LENGTH".
+    import http.client
+
+    import requests
+
+    app, notes = notes_app()
+    assert app.test_client().put("/notes/a").status_code == 411  # no header
+    with werkzeug_serving(app) as base_url:
+        connection = http.client.HTTPConnection(base_url[7:], timeout=TIMEOUT)
+        connection.request("PUT", "/notes/a")
+        assert connection.getresponse().status == 200
+        connection.close()
+        response = requests.put(base_url + "/notes/b", timeout=TIMEOUT)
+        assert response.status_code == 200
+        assert response.request.headers["Content-Length"] == "0"
+    assert notes == {"a": "", "b": ""}
+
+
+def test_a_malformed_content_length_is_0_from_werkzeug_2_3_and_none_before() -> None:
+    # Chapter 4, the same section.
+    app, notes = notes_app()
+    response = app.test_client().put(
+        "/notes/a", data="abc", environ_overrides={"CONTENT_LENGTH": "3 bytes"}
+    )
+    if WERKZEUG_VERSION >= (2, 3):
+        assert (response.status_code, notes) == (200, {"a": ""})
+    else:
+        assert (response.status_code, notes) == (411, {})
+
+
+def responses_on_one_connection(base_url: str) -> tuple[list[bytes], bool]:
+    """Send a PUT announcing 3 bytes followed by 46 more, which form a GET;
+    return the status lines the server answers and whether it closed the
+    connection."""
+    import socket
+
+    host, port = base_url[7:].split(":")
+    with socket.create_connection((host, int(port)), timeout=TIMEOUT) as sock:
+        sock.sendall(
+            b"PUT /notes/short HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\n"
+            b"abcGET /notes/short HTTP/1.1\r\nHost: x\r\n\r\n"
+        )
+        received, closed = b"", False
+        while received.count(b"HTTP/1.1 ") < 2:
+            try:
+                chunk = sock.recv(65536)
+            except TimeoutError:  # TIMEOUT seconds without a byte: open, idle
+                break
+            if not chunk:
+                closed = True
+                break
+            received += chunk
+    return re.findall(rb"HTTP/1\.1 \d{3} [^\r]*", received), closed
+
+
+def test_bytes_past_the_content_length_close_or_start_the_next_request() -> None:
+    # Chapter 4, "A client that announces fewer bytes than it sends".
+    app, notes = notes_app()
+    with werkzeug_serving(app) as base_url:
+        lines, closed = responses_on_one_connection(base_url)
+    assert (lines, closed) == ([b"HTTP/1.1 200 OK"], True)
+    assert notes == {"short": "abc"}
+
+    app, notes = notes_app()
+    with serving(app) as base_url:
+        lines, closed = responses_on_one_connection(base_url)
+    assert lines == [b"HTTP/1.1 200 OK", b"HTTP/1.1 200 OK"]  # PUT, then GET
+    assert notes == {"short": "abc"}
+
+
+def test_max_content_length_cuts_a_chunked_body_from_werkzeug_2_3() -> None:
+    # Chapter 4: a body without a length is cut at the limit, without an error.
+    import http.client
+
+    app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = 10
+
+    @app.put("/raw")
+    def raw() -> dict[str, int]:
+        return {"read": len(request.get_data())}
+
+    with werkzeug_serving(app) as base_url:
+        connection = http.client.HTTPConnection(base_url[7:], timeout=TIMEOUT)
+        connection.request("PUT", "/raw", body=iter([b"x" * 20]), encode_chunked=True)
+        response = connection.getresponse()
+        answer = (response.status, json.loads(response.read()))
+        connection.close()
+    assert answer == (200, {"read": 10 if WERKZEUG_VERSION >= (2, 3) else 20})
+
+
+def test_werkzeugs_get_json_turns_a_value_error_into_a_400() -> None:
+    # Chapter 5, "One input crashes the view": Werkzeug's, without Flask.
+    from werkzeug.exceptions import BadRequest
+    from werkzeug.test import EnvironBuilder
+    from werkzeug.wrappers import Request as WerkzeugRequest
+
+    def werkzeug_request(body: str) -> WerkzeugRequest:
+        builder = EnvironBuilder(
+            method="POST", data=body, content_type="application/json"
+        )
+        return WerkzeugRequest(builder.get_environ())
+
+    assert issubclass(Flask.request_class, WerkzeugRequest)
+    with pytest.raises(BadRequest):
+        werkzeug_request('{"name": "Ada",').get_json()
+    with pytest.raises(RecursionError):  # not a ValueError: it gets through
+        werkzeug_request("[" * 100_000).get_json()
+
+
+@full_runs_only("two pytest processes")
+def test_pytest_disable_plugin_autoload_keeps_installed_plugins_out(
+    tmp_path: Path,
+) -> None:
+    # Chapter 6, "A test file with pytest fixtures".
+    probe = tmp_path / "test_probe.py"
+    probe.write_text(
+        "import sys\n\n"
+        "def test_probe():\n"
+        "    print('hypothesis loaded:', '_hypothesis_pytestplugin' in sys.modules)\n"
+    )
+
+    def loaded(**env: str) -> bool:
+        result = subprocess.run(
+            [sys.executable, "-m", "pytest", "-qsp", "no:cacheprovider", probe.name],
+            env={**os.environ, **env},
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=TIMEOUT * 6,
+            check=True,
+        )
+        assert "hypothesis loaded: " in result.stdout  # the probe ran
+        return "hypothesis loaded: True" in result.stdout
+
+    assert loaded(PYTEST_DISABLE_PLUGIN_AUTOLOAD="") is True
+    assert loaded(PYTEST_DISABLE_PLUGIN_AUTOLOAD="1") is False

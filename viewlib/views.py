@@ -2,9 +2,11 @@
 # SPDX-FileCopyrightText: 2026 The viewlib authors
 """Class-based views: how a class becomes something Flask can route to.
 
-Flask's router calls *functions*. A class-based view is therefore never
-registered directly: :meth:`~viewlib.View.as_view` builds a small function
-around the class, and that function is what ``app.add_url_rule`` receives.
+Flask's router calls the registered ``view_func`` with the URL variables as
+keyword arguments. Calling a View subclass that way would only build an
+instance, so a class-based view is not registered directly:
+:meth:`~viewlib.View.as_view` builds a small function around the class, and
+that function is what ``app.add_url_rule`` receives.
 Everything the router needs to know (the HTTP methods, whether to answer
 ``OPTIONS`` itself) travels on the function as attributes.
 
@@ -29,7 +31,8 @@ from flask.typing import ResponseReturnValue, RouteCallable
 # the object and then reads the attribute from it. Asking the proxy for the
 # object itself returns the same object in a fraction of the time, and fails
 # outside a context with the same RuntimeError. Flask's "Notes On Proxies"
-# documents `_get_current_object()` for this; these are the proxies' own.
+# documents `_get_current_object()` (for type checks and signals); using it
+# here for speed is our choice. These are the proxies' own methods.
 _current_app: Callable[[], Flask] = current_app._get_current_object  # type: ignore[attr-defined]
 _current_request: Callable[[], Request] = request._get_current_object  # type: ignore[attr-defined]
 
@@ -136,11 +139,13 @@ class View:
         >>> client.get("/hi").text, client.get("/bye").text
         ('Hi', 'Bye')
 
-        The function carries ``view_class`` (the class; replace it to
-        substitute another class in tests), and the class's ``methods`` and
-        ``provide_automatic_options`` for the router to read. (Flask's
-        version 2.2 added :attr:`init_every_request`, which this method
-        honours.)
+        The function carries ``view_class`` (the class), and the class's
+        ``methods`` and ``provide_automatic_options`` for the router to read.
+        While :attr:`init_every_request` is true, each request builds the
+        ``view_class`` it finds on the function, so a test can replace it to
+        substitute another class; a shared instance was built when ``as_view``
+        ran, and replacing ``view_class`` leaves it in place. (Flask's version
+        2.2 added :attr:`init_every_request`, which this method honours.)
         """
         if cls.init_every_request:
 
@@ -181,7 +186,8 @@ class MethodView(View):
     A ``GET`` request calls ``get``, a ``POST`` request calls ``post``, and so
     on for every name in :data:`~viewlib.views.http_method_funcs`.
     :attr:`~viewlib.View.methods` is filled in from the handlers a class
-    defines or inherits, unless the class body sets it:
+    defines or inherits, and the methods its base classes declare, unless the
+    class body sets it:
 
     >>> from flask import Flask, session
     >>> class CounterAPI(MethodView):
@@ -202,6 +208,19 @@ class MethodView(View):
     ('1', '2')
     >>> client.delete("/counter").status_code
     405
+
+    A base class's declared methods carry over, with or without a handler:
+
+    >>> class Base(MethodView):
+    ...     methods = ["GET", "POST"]
+    ...
+    ...     def get(self):
+    ...         return "got"
+    >>> class Child(Base):
+    ...     def put(self):
+    ...         return "put"
+    >>> sorted(Child.methods)
+    ['GET', 'POST', 'PUT']
     """
 
     def __init_subclass__(cls, **kwargs: Any) -> None:

@@ -20,9 +20,10 @@ from markupsafe import escape
 
 from viewlib import View
 
-#: The largest number of digits /square accepts. Python refuses to turn an
-#: int of more than 4,300 digits into text, so an unbounded square would fail
-#: while being sent as JSON (a 500) for any number of 2,151 digits or more.
+#: The largest number of digits /square accepts. By default Python refuses to
+#: turn an int of more than 4,300 digits into text (sys.set_int_max_str_digits
+#: adjusts the limit), so an unbounded square would fail while being sent as
+#: JSON (a 500) for any number of 2,151 digits or more.
 MAX_DIGITS = 100
 
 

@@ -53,6 +53,33 @@ def percent(value: float) -> str:
     return f"{share:.1f}" if share < 1 else f"{share:.0f}"
 
 
+def saved_by_sharing(
+    data: dict[str, Any], layer: str, view: str, init_cost: str, implementation: str
+) -> float:
+    """µs a shared instance saved: the per-request median minus the shared one.
+
+    For a sync handler; *init_cost* is ``"trivial"`` or ``"expensive"``.
+    """
+    cases = data["cases"]
+    per_request, shared = (
+        cases[f"{layer}/{view}/{init}/{init_cost}/sync/{implementation}"]["median_us"]
+        for init in ("per-request", "shared")
+    )
+    return float(per_request - shared)
+
+
+def class_share(data: dict[str, Any], view: str, implementation: str) -> float:
+    """What a class adds to a function's dispatch, as a share of its whole request.
+
+    The class's per-request sync dispatch median minus the function view's,
+    divided by the function view's whole-request median.
+    """
+    cases = data["cases"]
+    dispatch = cases[f"dispatch/{view}/per-request/trivial/sync/{implementation}"]
+    extra = dispatch["median_us"] - cases["dispatch/function/sync"]["median_us"]
+    return float(extra / cases["request/function/sync"]["median_us"])
+
+
 def label(case: dict[str, Any]) -> str:
     """A row's name: what the case is, without its implementation."""
     if case["layer"] == "part":
@@ -113,7 +140,7 @@ def ratio_table(data: dict[str, Any], group: str) -> str:
     by_row: dict[str, dict[str, str]] = {}
     for key, value in found.items():
         if group == "viewlib/flask":
-            row, column = key, "slower" if value["slower"] else "not slower"
+            row, column = key, "slower" if value["slower"] else "not shown slower"
         else:
             row, column = key.rsplit("/", 1)
         by_row.setdefault(row, {})[column] = _ratio_cell(group, value)
