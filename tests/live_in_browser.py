@@ -532,6 +532,29 @@ def test_keyboard_alone_runs_an_example(
     assert announcer.get_attribute("textContent") == ("example 1: passed, output below")
 
 
+def test_typing_in_the_editor_keeps_newlines_and_slashes(
+    browser: webdriver.Chrome, base_url: str
+) -> None:
+    """Enter types a newline that the run sees, and "/" types a slash: the
+    page's own shortcut (Sphinx's "/" for search) does not take it."""
+    open_page(browser, urljoin(base_url, "chapters/01-view.html"))
+    first = blocks(browser, "code")[0]
+    editor = first.find_element(By.CSS_SELECTOR, '[data-live="code"]')
+    browser.execute_script(
+        "arguments[0].scrollIntoView({block: 'center'}); arguments[0].focus();"
+        "const range = document.createRange(); range.selectNodeContents(arguments[0]);"
+        "range.collapse(false); const s = getSelection(); s.removeAllRanges();"
+        "s.addRange(range);",
+        editor,
+    )
+    typed = browser.switch_to.active_element
+    typed.send_keys(Keys.ENTER, "print('typed a/b')", Keys.ENTER, "# a/b")
+    assert browser.switch_to.active_element == editor  # not the search box
+    typed.send_keys(Keys.ESCAPE)
+    browser.switch_to.active_element.send_keys(Keys.ENTER)
+    assert finished(browser, first).startswith("typed a/b"), output(first)
+
+
 def test_page_tools_can_run_a_snippet(browser: webdriver.Chrome, base_url: str) -> None:
     """viewlibLive.evaluate: what a panel in the page (chapter 10's analyzer)
     uses to run code and read a structured answer."""

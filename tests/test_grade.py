@@ -252,6 +252,11 @@ def test_grading_with_feedback_adds_a_column(tmp_path: Path) -> None:
     assert ada.endswith(" -")
     assert bob.split()[:3] == ["bob", "10-bug-hunt", "failed"]
     assert bob.endswith("CBV112 line 157, CBV110 line 192")
+    command = "$ python chapters/exercises/grade.py ../submissions "
+    command += " ".join(options[:3])
+    page = (ROOT / "instructors.md").read_text(encoding="utf-8")
+    shown = page.split(command + "\n", 1)[1].split("```", 1)[0]
+    assert result.stdout == shown, "instructors.md shows another --feedback table"
     rows = json.loads(report.read_text())
     assert rows[0]["feedback"] == []
     assert [f["code"] for f in rows[1]["feedback"]] == [

@@ -141,6 +141,63 @@ def test_a_file_is_taken_only_as_a_plain_utf8_file(tmp_path: Path) -> None:
     assert take(tmp_path, "ada", "01-shout", max_bytes=10_000) == SOLUTION.encode()
 
 
+def read_as_nobody(path: Path) -> bool:
+    """Whether the user nobody can open *path* (root only: it changes user)."""
+    import pwd
+    import shutil
+
+    nobody = pwd.getpwnam("nobody")
+    cat = shutil.which("cat", path=os.defpath)  # nobody may not run our Python
+    assert cat is not None
+    child = subprocess.run(
+        [cat, str(path)],
+        user=nobody.pw_uid,
+        group=nobody.pw_gid,
+        extra_groups=[],
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
+    return child.returncode == 0
+
+
+@pytest.mark.skipif(
+    not hasattr(os, "geteuid") or os.geteuid() != 0, reason="changes user: root only"
+)
+@pytest.mark.parametrize(
+    ("folder_mode", "file_mode", "readable"),
+    [
+        (0o755, 0o644, True),  # listable
+        (0o711, 0o644, True),  # not listable, but a file is read by its name
+        (0o711, 0o600, False),
+        (0o700, 0o644, False),
+    ],
+)
+def test_the_warning_covers_a_folder_others_can_enter_without_listing(
+    folder_mode: int, file_mode: int, readable: bool
+) -> None:
+    """grade.py warns exactly when nobody can read a submission: the attack is
+    nobody opening the file by its name."""
+    import shutil
+    import tempfile
+
+    top = Path(tempfile.mkdtemp(dir="/tmp"))  # /tmp: every user may enter it
+    try:
+        top.chmod(0o711)
+        submissions = top / "submissions"
+        (submissions / "ada" / "01-shout").mkdir(parents=True)
+        exercise = submissions / "ada" / "01-shout" / "exercise.py"
+        exercise.write_text(SOLUTION)
+        exercise.chmod(file_mode)
+        for folder in (submissions / "ada" / "01-shout", submissions / "ada"):
+            folder.chmod(0o711)
+        submissions.chmod(folder_mode)
+        assert read_as_nobody(exercise) == readable
+        assert grade.others_can_read(submissions) == readable
+    finally:
+        shutil.rmtree(top)
+
+
 def test_adding_a_column_to_the_table_is_one_pair() -> None:
     results = [grade.Result("ada", "01-shout", "passed", 5, 5)]
     feedback: grade.Column = ("feedback", lambda r: "ok")
@@ -531,6 +588,18 @@ def test_no_solution_on_the_path_and_a_minimal_environment(graded) -> None:
     allowed = {"PATH", "HOME", "TMPDIR", "LANG", "PYTEST_DISABLE_PLUGIN_AUTOLOAD"}
     allowed |= {"PYTEST_CURRENT_TEST", "PYTEST_VERSION"}  # pytest sets these
     assert set(json.loads(env)) <= allowed
+
+
+@pytest.mark.skipif(os.name == "nt", reason="Windows adds two variables")
+def test_the_childs_environment_is_the_allow_list_instructors_md_gives() -> None:
+    folder = Path("/srv/run")
+    assert sandbox.environment(folder) == {
+        "PATH": os.defpath,
+        "HOME": str(folder),
+        "TMPDIR": str(folder / "tmp"),
+        "LANG": "C.UTF-8",
+        "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1",
+    }
 
 
 @full

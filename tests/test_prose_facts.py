@@ -285,7 +285,8 @@ def test_get_json_without_json_is_415_from_werkzeug_2_3_and_400_before() -> None
 
 
 def test_max_content_length_and_get_data_from_werkzeug_2_3() -> None:
-    # Chapter 4, "no Content-Length, reads no more, and MAX_CONTENT_LENGTH".
+    # Chapter 4, "no Content-Length, reads no more, and MAX_CONTENT_LENGTH";
+    # README.md, "Supported versions" (Werkzeug 2.2).
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = 10
 

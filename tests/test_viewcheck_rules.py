@@ -702,6 +702,12 @@ class A(View):
         return "x"
 A.as_view("a", store={})
 """,
+    "a cache after a decorator with key inside a word": """
+class A(View):
+    decorators = [monkey_patch, cached]
+    def dispatch_request(self):
+        return "x"
+""",
     "a decorator on a class that is not a view": """
 import dataclasses
 @dataclasses.dataclass
@@ -714,6 +720,54 @@ class Settings:
 @pytest.mark.parametrize("source", NEAR_MISSES.values(), ids=list(NEAR_MISSES))
 def test_near_misses_give_no_finding(source: str) -> None:
     assert check_source(PRELUDE + source) == []
+
+
+@pytest.mark.parametrize(
+    "check", ["require_key", "login_required", "loginRequired", "HTTPTokenAuth"]
+)
+def test_a_check_is_known_by_a_word_of_its_name(check: str) -> None:
+    """CBV110 splits names at underscores and capitals: a word must begin
+    with a check's word (the near misses hold ``monkey_patch``)."""
+    source = f"""
+class A(View):
+    decorators = [{check}, cached]
+    def dispatch_request(self):
+        return "x"
+"""
+    assert [f.code for f in check_source(PRELUDE + source)] == ["CBV110"]
+
+
+LATE_BODIES = {
+    "no handler": "    pass",
+    "get": "    def get(self):\n        return 'get'",
+    "post": "    def post(self):\n        return 'post'",
+    "get and methods": (
+        "    methods = ['GET', 'POST']\n    def get(self):\n        return 'get'"
+    ),
+}
+
+
+@pytest.mark.parametrize("implementation", ["viewlib", "flask.views"])
+@pytest.mark.parametrize("verb", ["get", "post", "delete", "head", "options"])
+@pytest.mark.parametrize("body", LATE_BODIES.values(), ids=list(LATE_BODIES))
+def test_a_late_handler_is_reported_exactly_when_its_verb_gets_a_405(
+    body: str, verb: str, implementation: str
+) -> None:
+    """CBV113's message says the route answers 405 to the late handler.
+
+    Without any handler the route offers GET (and HEAD), so a late ``get``
+    works; a late ``options`` is shadowed by Flask's automatic answer; an
+    explicit ``methods`` routes what it lists.
+    """
+    source = (
+        PRELUDE
+        + f"class Late(MethodView):\n{body}\n\n"
+        + f"Late.{verb} = lambda self: 'late'\n"
+        + 'app.add_url_rule("/late", view_func=Late.as_view("late"))\n'
+    )
+    reported = "CBV113" in {f.code for f in check_source(source)}
+    symptom = f'client.open("/late", method="{verb.upper()}").status_code'
+    assert reported == (observe(source, symptom, implementation) == 405)
 
 
 # --- generated class bodies, checked against what the classes really do ---

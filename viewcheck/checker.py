@@ -79,10 +79,22 @@ MUTATORS = frozenset(
     ]
 )
 CACHE_NAME = re.compile(r"cache", re.IGNORECASE)
-CHECK_NAME = re.compile(
-    r"login|auth|require|permission|key|token|role|admin|csrf|guard|protect",
-    re.IGNORECASE,
+#: The beginnings of a word that make a decorator's name suggest an access check.
+CHECK_WORDS = (
+    "login",
+    "auth",
+    "require",
+    "permission",
+    "key",
+    "token",
+    "role",
+    "admin",
+    "csrf",
+    "guard",
+    "protect",
 )
+#: The words of a name: split at underscores and where a capital follows.
+WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z0-9]+")
 NOQA = re.compile(r"#\s*noqa(?::\s*(?P<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*))?")
 
 
@@ -257,6 +269,41 @@ def method_names(values: ast.expr) -> list[tuple[str, ast.expr]] | None:
             return None
         names.append((element.value, element))
     return names
+
+
+def names_a_check(name: str) -> bool:
+    """Whether a word of ``name`` begins with one of :data:`CHECK_WORDS`.
+
+    ``require_key`` and ``loginRequired`` do; ``monkey_patch`` does not.
+    """
+    return any(word.lower().startswith(CHECK_WORDS) for word in WORD.findall(name))
+
+
+def late_handler_answers_405(cls: ClassInfo, verb: str) -> bool:
+    """Whether the route answers 405 to a handler set on the class after it was made.
+
+    MethodView fills in ``methods`` when the class is made: the verbs it has
+    handlers for, or ``None`` without any, and then the route offers ``GET``.
+    Werkzeug adds ``HEAD`` to a rule with ``GET`` and Flask answers ``OPTIONS``
+    itself, so a late handler for a verb the route already offers is not
+    reported, nor one that replaces a handler or that a literal ``methods``
+    lists, nor one for a class with an unknown base or unreadable ``methods``.
+    """
+    if not (cls.is_method_view and cls.complete):
+        return False
+    statement = cls.lookup("methods")
+    if statement is not None:
+        value = assigned_value(statement)
+        listed = method_names(value) if value is not None else None
+        if listed is None:
+            return False  # methods this checker cannot read
+        offered = {name.lower() for name, _ in listed}
+    else:
+        offered = {other for other in HTTP_METHODS if cls.lookup(other) is not None}
+    offered = (offered or {"get"}) | {"options"}
+    if "get" in offered:
+        offered.add("head")
+    return verb not in offered
 
 
 def routed(cls: ClassInfo, verb: str) -> bool:
@@ -490,7 +537,7 @@ class Checker:
         elif isinstance(target, ast.Attribute) and target.attr in HTTP_METHODS:
             owner = dotted(target.value)
             cls = scope.find_class(owner)
-            if cls is not None and cls.is_method_view:
+            if cls is not None and late_handler_answers_405(cls, target.attr):
                 self.report("CBV113", target, f"{owner}.{target.attr}")
 
     def _class(self, node: ast.ClassDef, scope: Scope) -> None:
@@ -658,7 +705,7 @@ class Checker:
         for index, name in enumerate(names):
             earlier = names[:index]
             if CACHE_NAME.search(name) and any(
-                CHECK_NAME.search(other) and not CACHE_NAME.search(other)
+                names_a_check(other) and not CACHE_NAME.search(other)
                 for other in earlier
             ):
                 self.report("CBV110", value.elts[index], name)

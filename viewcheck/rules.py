@@ -115,8 +115,8 @@ RULES = _rules(
     ),
     Rule(
         "CBV113",
-        "{name} is added after the class was made: methods is already fixed, "
-        "so the route answers 405",
+        "{name} is added after the class was made: MethodView fixed methods "
+        "without it when the class was made, so the route answers 405 to it",
         "define the handler in the class body, or in a subclass",
         f"{PITFALLS}#a-handler-added-after-the-class-was-made",
     ),

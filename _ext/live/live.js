@@ -106,12 +106,20 @@
         block.status = element("span", "live-note");
         bar.append(block.button, block.status);
         pre.addEventListener("keydown", (event) => {
+          // Keys typed here are code: the page's own shortcuts (Sphinx's "/"
+          // jumps to the search box) must not see them.
+          event.stopPropagation();
           if (event.key === "Escape") {
             event.preventDefault();
             block.button.focus(); // out of the editor, onto its control
           } else if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
             event.preventDefault();
             press(block);
+          } else if (event.key === "Enter" && !event.shiftKey && !event.altKey) {
+            // A newline character, not the <br> an editable element may add
+            // (which the code read below would not see).
+            event.preventDefault();
+            document.execCommand("insertText", false, "\n");
           }
         });
       }
@@ -122,7 +130,8 @@
   if (!blocks.length) return;
   const examples = blocks.filter((b) => b.kind !== "exercise");
   const runnable = examples.filter((b) => !b.localOnly);
-  const code = (block) => block.pre.textContent;
+  // innerText turns any <br> into a newline; textContent where not rendered.
+  const code = (block) => (block.pre.isConnected ? block.pre.innerText : "") || block.pre.textContent;
   const usesPytest = (block) => block.kind === "exercise" || /\bpytest\b/.test(code(block));
 
   // ---- The worker ---------------------------------------------------------

@@ -302,11 +302,31 @@ def table(results: list[Result], columns: list[Column] | None = None) -> str:
 
 
 def others_can_read(path: Path) -> bool:
-    """Whether a user other than the owner can reach and read *path*."""
+    """Whether a user other than the owner (or its group) can read *path*.
+
+    Other users reach *path* through parents they may enter (the execute
+    bit), then read it if they may list it (the read bit), or, in a folder
+    they may enter without listing it (mode 711), read a file inside whose
+    name they know or guess: such a file counts too.
+    """
     path = path.resolve()
-    if not os.stat(path).st_mode & stat.S_IROTH:
+    if not all(os.stat(p).st_mode & stat.S_IXOTH for p in path.parents):
         return False
-    return all(os.stat(p).st_mode & stat.S_IXOTH for p in path.parents)
+    return readable_by_others(path)
+
+
+def readable_by_others(path: Path) -> bool:
+    """*path* is readable by others, or enterable and holds what is (no links)."""
+    mode = os.lstat(path).st_mode
+    if mode & stat.S_IROTH:
+        return True
+    if not (stat.S_ISDIR(mode) and mode & stat.S_IXOTH):
+        return False
+    try:
+        entries = list(os.scandir(path))
+    except OSError:
+        return False
+    return any(readable_by_others(Path(entry.path)) for entry in entries)
 
 
 def account_for(name: str | None) -> sandbox.Account | None:

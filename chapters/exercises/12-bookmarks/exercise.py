@@ -74,6 +74,7 @@ from werkzeug.exceptions import (
     BadRequest,
     HTTPException,
     NotFound,
+    RequestEntityTooLarge,
     UnprocessableEntity,
     UnsupportedMediaType,
 )
@@ -116,9 +117,14 @@ def close_db(error: BaseException | None = None) -> None:
 
 
 def request_json() -> Any:
-    """The JSON body, or a 415 or 400 naming the problem."""
+    """The JSON body, or a 415, 413 or 400 naming the problem."""
     if not request.is_json:
         raise UnsupportedMediaType("send JSON, with Content-Type: application/json")
+    # Werkzeug 2.3 and later refuse an announced length past MAX_CONTENT_LENGTH
+    # themselves; Werkzeug 2.2 (which Flask 2.2 allows) reads any length.
+    limit = request.max_content_length
+    if limit is not None and (request.content_length or 0) > limit:
+        raise RequestEntityTooLarge()
     try:
         data = request.get_json()
         # Python's json accepts lone surrogates ("\ud800"), which SQLite cannot
