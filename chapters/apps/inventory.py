@@ -18,13 +18,12 @@ from werkzeug.wrappers import Response
 
 from viewlib import MethodView
 
-# --- constants: start
 Record = dict[str, Any]
+
+# --- values: start
 TYPE_NAMES = {str: "a string", int: "an integer"}
 # Integers beyond 2**53 lose digits in JavaScript, the most common JSON client.
 LARGEST_INT = 2**53 - 1
-
-# --- constants: end
 
 
 def is_text(value: str) -> bool:
@@ -34,6 +33,32 @@ def is_text(value: str) -> bool:
     except UnicodeEncodeError:
         return False
     return True
+
+
+def check_names(data: dict[Any, Any]) -> None:
+    """Raise ValueError if a field name is not valid text."""
+    if not all(is_text(field) for field in data):
+        raise ValueError("field names must be valid text")
+
+
+def check_value(field: str, value: object, expected: type) -> None:
+    """Raise ValueError naming the field if value is not what the schema wants."""
+    # type() rather than isinstance(): JSON true arrives as a Python bool, and
+    # bool is a subclass of int.
+    if type(value) is not expected:
+        raise ValueError(f"{field} must be {TYPE_NAMES[expected]}")
+    if isinstance(value, str) and not is_text(value):
+        raise ValueError(f"{field} must be valid text")
+    if isinstance(value, int) and abs(value) > LARGEST_INT:
+        raise ValueError(f"{field} must be at most {LARGEST_INT} in size")
+
+
+# --- values: end
+
+
+def not_found(kind: str, id: int) -> NoReturn:
+    """Answer 404, naming what is missing (NoReturn: it ends in abort, which raises)."""
+    abort(404, f"no {kind} with id {id}")
 
 
 class Store:
@@ -54,8 +79,7 @@ class Store:
         """Return data as a record, or raise ValueError naming the first problem."""
         if not isinstance(data, dict):
             raise ValueError(f"a {self.kind} must be a JSON object")
-        if not all(is_text(field) for field in data):
-            raise ValueError("field names must be valid text")
+        check_names(data)  # lone surrogates: see chapter 5's "Going deeper"
         unknown = sorted(set(data) - set(self.schema))
         if unknown:
             raise ValueError(f"unknown field(s): {', '.join(unknown)}")
@@ -63,17 +87,8 @@ class Store:
         if missing and not partial:
             raise ValueError(f"missing field(s): {', '.join(missing)}")
         for field, expected in self.schema.items():
-            if field not in data:
-                continue
-            value = data[field]
-            # type() rather than isinstance(): JSON true arrives as a Python
-            # bool, and bool is a subclass of int.
-            if type(value) is not expected:
-                raise ValueError(f"{field} must be {TYPE_NAMES[expected]}")
-            if isinstance(value, str) and not is_text(value):
-                raise ValueError(f"{field} must be valid text")
-            if isinstance(value, int) and abs(value) > LARGEST_INT:
-                raise ValueError(f"{field} must be at most {LARGEST_INT} in size")
+            if field in data:
+                check_value(field, data[field], expected)  # its type, and limits
         return dict(data)
 
     def all(self) -> list[Record]:
@@ -133,14 +148,11 @@ class ItemAPI(MethodView):
     def __init__(self, model: Store) -> None:
         self.model = model
 
-    def _not_found(self, id: int) -> NoReturn:
-        abort(404, f"no {self.model.kind} with id {id}")
-
     def get(self, id: int) -> ResponseReturnValue:
         try:
             return self.model.get(id)
         except KeyError:
-            self._not_found(id)
+            not_found(self.model.kind, id)
 
     def patch(self, id: int) -> ResponseReturnValue:
         self.get(id)  # an unknown id is a 404, whatever the body
@@ -148,7 +160,7 @@ class ItemAPI(MethodView):
         try:
             return self.model.update(id, data)
         except KeyError:  # deleted by another request since the line above
-            self._not_found(id)
+            not_found(self.model.kind, id)
         except ValueError as error:
             abort(400, str(error))
 
@@ -156,7 +168,7 @@ class ItemAPI(MethodView):
         try:
             self.model.delete(id)
         except KeyError:
-            self._not_found(id)
+            not_found(self.model.kind, id)
         return "", 204
 
 

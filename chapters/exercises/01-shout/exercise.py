@@ -8,10 +8,12 @@ Write the view ``Shout`` and register it, so that the app answers:
 
 - ``GET /shout/ada`` with ``HELLO, ADA!``: the name in capitals, as HTML;
 - a name with markup in it escaped: ``/shout/<b>`` answers ``HELLO, &lt;B&gt;!``
-  (use ``markupsafe.escape``, as chapter 1 does);
+  (use ``markupsafe.escape``, as chapter 1 does; capitalise first, then
+  escape, or the entities come out in capitals too: ``&LT;``);
 - a name longer than 40 characters with a 400 and a JSON body whose
   ``error`` says what is wrong, for instance
-  ``{"error": "name must be at most 40 characters"}``;
+  ``{"error": "name must be at most 40 characters"}`` (return a dict and
+  the status, as chapter 1's ``Square`` and ``Guestbook`` do);
 - ``POST`` (or any method but ``GET``, ``HEAD`` and ``OPTIONS``) with 405.
 
 Register it with ``as_view`` at ``/shout/<name>``, under the endpoint

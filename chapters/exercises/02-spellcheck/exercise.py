@@ -22,6 +22,17 @@ the list once, in ``__init__``. As shipped, it has bugs. Fix them:
    "object"), a missing ``text``, a ``text`` that is not a string, and a text
    over 1,000 characters (mention ``text`` in these three).
 
+Hints for task 3 (chapter 2 reads forms; this reads JSON):
+
+- ``request.is_json`` is true when the request says
+  ``Content-Type: application/json``; answer the others with 415 (or 400).
+- ``request.get_json(silent=True)`` returns the parsed body, or ``None`` if
+  it is not valid JSON. Then test the value before you use it:
+  ``isinstance(data, dict)``, then ``isinstance(data.get("text"), str)``,
+  then its length.
+- Return an error as ``{"error": "..."}, 400``, as chapter 1's ``Square``
+  does. Chapter 5 builds a complete JSON reader; this is all you need here.
+
 Check your work with ``pytest chapters/exercises/02-spellcheck``.
 """
 

@@ -19,6 +19,18 @@ order that puts the header on the 401s too. ``add_header`` must keep the
 view's status and pass URL variables on; the check also uses both
 decorators on views of its own. The public view stays as it is.
 
+Hints (chapter 3's ``apps/apikeys.py`` is the model; these are what it does
+not show):
+
+- The header ``Authorization: Bearer <token>`` is read with
+  ``request.headers.get("Authorization", "")``; ``str.partition(" ")`` splits
+  it into ``("Bearer", " ", "<token>")``. The app's token is
+  ``current_app.config["ADMIN_TOKEN"]`` (``from flask import current_app``).
+- ``WWW-Authenticate: Bearer`` on a 401 tells the client which kind of
+  credentials to send. A view, or a wrapper, can set headers by returning
+  three values, ``(body, status, headers)``:
+  ``return {"error": "..."}, 401, {"WWW-Authenticate": "Bearer"}``.
+
 Check your work with ``pytest chapters/exercises/03-admin-token``. To run it
 for real, ``export ADMIN_TOKEN=...`` first (see ``create_app``).
 """

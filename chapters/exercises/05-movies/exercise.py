@@ -32,6 +32,15 @@ arrive at the same time (a threaded server): ids must not repeat, and no
 movie may be lost. Chapter 5's ``inventory.py`` shows every piece: read it,
 then write your own, for this resource.
 
+Hints, for what ``inventory.py`` does differently:
+
+- Its ``check_value`` tests types with ``type(value) is int``, because JSON
+  ``true`` arrives as ``True`` and ``bool`` is a subclass of ``int``; add the
+  ranges: ``year in YEARS``, and ``title.strip()`` for a title of only
+  spaces.
+- ``PUT`` needs every field and ``PATCH`` some: ``Store.check(data,
+  partial=True)`` shows one check serving both.
+
 Check your work with ``pytest chapters/exercises/05-movies``.
 """
 

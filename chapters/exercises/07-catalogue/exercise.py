@@ -42,6 +42,12 @@ such as ``<script>...</script>`` reaches the page as harmless text: the check
 tries one. ``create_app`` already answers every HTTP error as JSON (chapter
 5), so a hook can ``raise BadRequest("...")`` or ``raise NotFound("...")``.
 
+Hints: ``from werkzeug.exceptions import BadRequest, NotFound``;
+``request.args.get("sort", "title")`` reads ``?sort=``, with ``"title"`` when
+it is absent; ``request.path`` is the URL's path, such as ``/books/99``;
+``flask.render_template(name, objects=...)`` renders a template with the
+variables you pass.
+
 Check your work with ``pytest chapters/exercises/07-catalogue``, and look at
 the pages with ``flask --app chapters/exercises/07-catalogue/exercise.py run``
 (then open http://127.0.0.1:5000/books/).

@@ -21,7 +21,8 @@ request takes as long as all the calls added up. Change it:
    and a JSON body whose ``error`` names the problem: no ``shops`` or an
    empty one (mention "shops"), a name that is not in ``PRICES`` (name it:
    ``{"error": "unknown shop 'nowhere'; ..."}``), and a shop named twice
-   (name it too). Today an unknown name crashes the view.
+   (name it too). Today an unknown name crashes the view. Mind that
+   ``"".split(",")`` is ``[""]``, a list with one empty name, not ``[]``.
 
 Async views need Flask's async extra: ``pip install "flask[async]"``. Check
 your work with ``pytest chapters/exercises/08-quotes``, and try it with

@@ -34,7 +34,9 @@ part, marked TODO:
      other (name the unknown field);
    - ``url`` is a string of at most 500 characters, ``http://`` or
      ``https://`` and then at least one character, none of them a space or
-     a control character (so ``javascript:alert(1)`` is refused);
+     a control character (so ``javascript:alert(1)`` is refused). For one
+     character ``c``, ``c.isspace()`` tests for a space and
+     ``unicodedata.category(c) == "Cc"`` for a control character;
    - ``title`` is a string that, with spaces stripped from both ends, has
      1 to 100 characters, none of them a control character (a newline or
      a NUL character, for instance). Store it stripped.
