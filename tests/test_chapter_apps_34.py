@@ -90,5 +90,6 @@ def test_the_counters_secret_key_comes_from_the_environment(monkeypatch) -> None
     assert counter.create_app().secret_key == "a key for this test"
     monkeypatch.delenv("COUNTER_SECRET_KEY")
     first, second = counter.create_app(), counter.create_app()
-    assert first.secret_key and second.secret_key
+    assert first.secret_key
+    assert second.secret_key
     assert first.secret_key != second.secret_key

@@ -691,11 +691,11 @@ def test_max_content_length_and_a_chunked_body_depend_on_the_server() -> None:
     assert answer == (200, {"read": 10 if WERKZEUG_VERSION >= (2, 3) else 20})
     # Waitress: a length, so 2.3+ answers 413 before reading; 2.2 reads all.
     with serving(app) as base_url:
-        status, answer = put_chunked(base_url, "/raw", b"x" * 20)
+        status, body = put_chunked(base_url, "/raw", b"x" * 20)
     if WERKZEUG_VERSION >= (2, 3):
         assert status == 413
     else:
-        assert (status, answer) == (200, {"read": 20})
+        assert (status, body) == (200, {"read": 20})
     # The test client: a chunked body without wsgi.input_terminated is empty.
     response = app.test_client().put(
         "/raw",
