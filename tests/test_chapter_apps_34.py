@@ -82,3 +82,14 @@ def test_the_key_comes_from_the_environment(monkeypatch) -> None:
     monkeypatch.delenv("API_KEY")
     # Without it, a key nobody knows: even an empty header is refused.
     assert apikeys.create_app().test_client().get("/me").status_code == 401
+
+
+def test_the_counters_secret_key_comes_from_the_environment(monkeypatch) -> None:
+    # Chapter 4: COUNTER_SECRET_KEY; without it, a throwaway key per app.
+    monkeypatch.setenv("COUNTER_SECRET_KEY", "a key for this test")
+    assert counter.create_app().secret_key == "a key for this test"
+    monkeypatch.delenv("COUNTER_SECRET_KEY")
+    first, second = counter.create_app(), counter.create_app()
+    assert first.secret_key
+    assert second.secret_key
+    assert first.secret_key != second.secret_key

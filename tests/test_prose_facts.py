@@ -30,9 +30,12 @@ sentence links to the place it is stated once:
   on the ``PATH``.
 - what chapter 4's ``NoteAPI`` meets on a real connection: a bodiless
   ``PUT`` from ``http.client`` or requests (``Content-Length: 0``), a
-  malformed length, bytes past the length (the development server closes
-  the connection, waitress reads them as the next request), and a chunked
-  body past ``MAX_CONTENT_LENGTH`` (cut from Werkzeug 2.3 on).
+  malformed length (waitress answers it with its own ``400``), bytes past
+  the length (the development server closes the connection, waitress reads
+  them as the next request), a chunked body (``411`` except on waitress,
+  which passes it on with a length), and a chunked body past
+  ``MAX_CONTENT_LENGTH`` on each server and the test client (also the
+  comments of ``inventory.py``, ``json_input.py`` and ``bookshelf.py``).
 - that turning a ``ValueError`` from the JSON parser into a ``400`` is
   Werkzeug's ``Request.get_json()`` (chapter 5);
 - that ``PYTEST_DISABLE_PLUGIN_AUTOLOAD`` keeps installed plugins such as
@@ -44,6 +47,7 @@ asserts no timing.
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import os
@@ -559,6 +563,76 @@ def test_a_malformed_content_length_is_0_from_werkzeug_2_3_and_none_before() -> 
         assert (response.status_code, notes) == (200, {"a": ""})
     else:
         assert (response.status_code, notes) == (411, {})
+    # Werkzeug's development server passes the header on to Flask as sent;
+    # waitress refuses it with a 400 of its own, before the app is called.
+    request_line = (
+        b"PUT /notes/b HTTP/1.1\r\nHost: x\r\nContent-Length: 3 bytes\r\n\r\nabc"
+    )
+    app, notes = notes_app()
+    with werkzeug_serving(app) as base_url:
+        status = status_line(base_url, request_line)
+    if WERKZEUG_VERSION >= (2, 3):
+        assert (status, notes) == (b"HTTP/1.1 200 OK", {"b": ""})
+    else:
+        assert (status, notes) == (b"HTTP/1.1 411 LENGTH REQUIRED", {})
+    app, notes = notes_app()
+    with serving(app) as base_url:
+        status = status_line(base_url, request_line)
+    assert (status, notes) == (b"HTTP/1.1 400 Bad Request", {})
+
+
+def status_line(base_url: str, request_bytes: bytes) -> bytes:
+    """Send raw bytes on a new connection; return the answer's status line."""
+    import socket
+
+    host, port = base_url[7:].split(":")
+    with socket.create_connection((host, int(port)), timeout=TIMEOUT) as sock:
+        sock.sendall(request_bytes)
+        received = b""
+        while b"\r\n" not in received:
+            chunk = sock.recv(65536)
+            if not chunk:
+                break
+            received += chunk
+    return received.split(b"\r\n", 1)[0]
+
+
+def put_chunked(base_url: str, path: str, body: bytes) -> tuple[int, object]:
+    """PUT *body* in chunks (no Content-Length) with http.client."""
+    import http.client
+
+    connection = http.client.HTTPConnection(base_url[7:], timeout=TIMEOUT)
+    try:
+        connection.request("PUT", path, body=iter([body]), encode_chunked=True)
+        response = connection.getresponse()
+        data = response.read()
+        answer = (
+            json.loads(data)
+            if response.getheader("Content-Type") == "application/json"
+            else None
+        )
+        return response.status, answer
+    finally:
+        connection.close()
+
+
+def test_a_chunked_put_gets_the_411_except_on_waitress() -> None:
+    # Chapter 4, "no Content-Length": the test client and Werkzeug's
+    # development server pass a chunked body on without a length; waitress
+    # reads it in full and passes it on with one.
+    app, notes = notes_app()
+    response = app.test_client().put(
+        "/notes/a",
+        input_stream=io.BytesIO(b"abc"),
+        headers={"Transfer-Encoding": "chunked"},
+    )
+    assert (response.status_code, notes) == (411, {})
+    with werkzeug_serving(app) as base_url:
+        assert put_chunked(base_url, "/notes/a", b"abc")[0] == 411
+    assert notes == {}
+    with serving(app) as base_url:
+        assert put_chunked(base_url, "/notes/a", b"abc") == (200, {"saved": "a"})
+    assert notes == {"a": "abc"}
 
 
 def responses_on_one_connection(base_url: str) -> tuple[list[bytes], bool]:
@@ -601,10 +675,9 @@ def test_bytes_past_the_content_length_close_or_start_the_next_request() -> None
     assert notes == {"short": "abc"}
 
 
-def test_max_content_length_cuts_a_chunked_body_from_werkzeug_2_3() -> None:
-    # Chapter 4: a body without a length is cut at the limit, without an error.
-    import http.client
-
+def test_max_content_length_and_a_chunked_body_depend_on_the_server() -> None:
+    # Chapter 4 (MAX_CONTENT_LENGTH) and the chunked-body comments of
+    # inventory.py, json_input.py and bookshelf.py.
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = 10
 
@@ -612,13 +685,24 @@ def test_max_content_length_cuts_a_chunked_body_from_werkzeug_2_3() -> None:
     def raw() -> dict[str, int]:
         return {"read": len(request.get_data())}
 
+    # Werkzeug's development server: no length; 2.3+ stops at the limit.
     with werkzeug_serving(app) as base_url:
-        connection = http.client.HTTPConnection(base_url[7:], timeout=TIMEOUT)
-        connection.request("PUT", "/raw", body=iter([b"x" * 20]), encode_chunked=True)
-        response = connection.getresponse()
-        answer = (response.status, json.loads(response.read()))
-        connection.close()
+        answer = put_chunked(base_url, "/raw", b"x" * 20)
     assert answer == (200, {"read": 10 if WERKZEUG_VERSION >= (2, 3) else 20})
+    # Waitress: a length, so 2.3+ answers 413 before reading; 2.2 reads all.
+    with serving(app) as base_url:
+        status, body = put_chunked(base_url, "/raw", b"x" * 20)
+    if WERKZEUG_VERSION >= (2, 3):
+        assert status == 413
+    else:
+        assert (status, body) == (200, {"read": 20})
+    # The test client: a chunked body without wsgi.input_terminated is empty.
+    response = app.test_client().put(
+        "/raw",
+        input_stream=io.BytesIO(b"x" * 20),
+        headers={"Transfer-Encoding": "chunked"},
+    )
+    assert (response.status_code, response.json) == (200, {"read": 0})
 
 
 def test_werkzeugs_get_json_turns_a_value_error_into_a_400() -> None:

@@ -188,9 +188,9 @@ def request_json() -> Any:
     if (request.content_length or 0) > limit:
         raise RequestEntityTooLarge()
     body = request.get_data()
-    # A body sent without a length (chunked): Werkzeug 2.3+ stops reading at
-    # the limit and returns what it has, so a body that reaches the limit may
-    # have been cut short.
+    # On servers that pass a chunked body on without a length (Werkzeug's
+    # development server), Werkzeug 2.3+ stops reading at the limit and
+    # returns what it has, so a body that reaches the limit may be cut short.
     if request.content_length is None and len(body) >= limit:
         raise RequestEntityTooLarge()
     try:

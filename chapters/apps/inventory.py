@@ -128,8 +128,9 @@ def request_json() -> object:
     limit = request.max_content_length
     if limit is not None and (request.content_length or 0) > limit:
         abort(413)
-    # A body without a length (chunked): Werkzeug 2.3 and later stop at the
-    # limit without an error, 2.2 reads it all; refuse one that reaches it.
+    # On servers that pass a chunked body on without a length (Werkzeug's
+    # development server), Werkzeug 2.3+ stops at the limit without an error
+    # and 2.2 reads it all; refuse one that reaches it.
     if (
         limit is not None
         and request.content_length is None

@@ -43,7 +43,7 @@ def read_json(request: Request) -> object:
 
     - ``415`` if the body is not declared as JSON;
     - ``413`` if it is longer than ``MAX_CONTENT_LENGTH`` or, sent without a
-      length (chunked), reaches it;
+      length (chunked, on Werkzeug's development server), reaches it;
     - ``400`` if it is not JSON, if it is nested too deeply for Python's
       parser, or if a string in it holds a lone surrogate.
     """
@@ -54,8 +54,9 @@ def read_json(request: Request) -> object:
     limit = request.max_content_length  # the app's MAX_CONTENT_LENGTH
     if limit is not None and (request.content_length or 0) > limit:
         raise RequestEntityTooLarge()
-    # A body sent without a length (chunked): Werkzeug 2.3+ stops reading at
-    # the limit and returns what it has, so one that reaches it may be cut short.
+    # On servers that pass a chunked body on without a length (Werkzeug's
+    # development server), Werkzeug 2.3+ stops reading at the limit and
+    # returns what it has, so one that reaches it may be cut short.
     if (
         limit is not None
         and request.content_length is None
