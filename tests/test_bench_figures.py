@@ -317,7 +317,8 @@ QUOTES: list[tuple[str, tuple[Figure, ...]]] = [
     ("patterns and schema together, took {} µs.", (median("part/expensive __init__"),)),
     (
         "With viewlib, a whole request to the MethodView took {} µs with an instance"
-        " per request and {} µs with a shared one, a ratio of {}.",
+        " per request and {} µs with a shared one; round by round, the shared one took"
+        " {} times as long.",
         (
             median(f"request/{MV}/per-request/expensive/sync/viewlib"),
             median(f"request/{MV}/shared/expensive/sync/viewlib"),
