@@ -57,7 +57,13 @@ def throwaway_server() -> Iterator[dict[str, str]]:
     if folder is None:
         raise FileNotFoundError(f"PostgreSQL is not installed: {INSTALL}")
     as_root = os.geteuid() == 0
-    run_as: list[str] = ["runuser", "-u", "postgres", "--"] if as_root else []
+    # runuser lives in /usr/sbin, which a minimal PATH (CI's) leaves out.
+    runuser = shutil.which(
+        "runuser", path=f"{os.environ.get('PATH', '')}:/usr/sbin:/sbin"
+    )
+    run_as: list[str] = (
+        [runuser or "runuser", "-u", "postgres", "--"] if as_root else []
+    )
     password = secrets.token_urlsafe(24)
     port = str(free_port())
     with tempfile.TemporaryDirectory(prefix="viewlib-pg-") as temp:
