@@ -7,12 +7,14 @@ submissions built from starters and solutions) and the conftest's rules.
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 from tests.budget import full_runs_only
 
@@ -265,3 +267,22 @@ def test_grading_with_feedback_adds_a_column(tmp_path: Path) -> None:
         "CBV112",
         "CBV110",
     ]
+
+
+def test_run_folders_go_where_the_graded_user_can_reach(
+    tmp_path: Path, monkeypatch: Any
+) -> None:
+    # A TMPDIR inside a private folder (nox's, in a checkout of mode 700) is
+    # out of reach of `nobody`: the run folders go to the system's /tmp.
+    import tempfile
+
+    grade = importlib.import_module("grade")
+    from _grading import sandbox
+
+    private = tmp_path / "private"
+    (private / "tmp").mkdir(parents=True)
+    private.chmod(0o700)
+    monkeypatch.setattr(tempfile, "tempdir", str(private / "tmp"))
+    account = sandbox.Account("nobody", 65534, 65534)
+    assert grade.temp_base(None) is None  # as yourself: the usual place
+    assert grade.temp_base(account) == str(Path("/tmp").resolve())

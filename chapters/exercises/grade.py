@@ -190,6 +190,24 @@ class Grader:
             shutil.rmtree(work, ignore_errors=True)
 
 
+def temp_base(account: sandbox.Account | None) -> str | None:
+    """Where the run folders go: the usual temporary folder, unless another
+    user (``nobody``) could not pass through one of the folders above it (a
+    TMPDIR inside a private folder, as under nox in a folder of mode 700);
+    then the system's own /tmp, or /var/tmp."""
+    if account is None:
+        return None
+    for base in (tempfile.gettempdir(), "/tmp", "/var/tmp"):
+        path = Path(base).resolve()
+        folders = [path, *path.parents]
+        if path.is_dir() and all(os.stat(p).st_mode & stat.S_IXOTH for p in folders):
+            return str(path)
+    raise SystemExit(
+        f"grade.py: {account.name} cannot reach any temporary folder: set TMPDIR "
+        "to a folder that other users may pass through"
+    )
+
+
 def grade(
     submissions: Path,
     only: list[str] | None = None,
@@ -210,7 +228,7 @@ def grade(
     limits = limits or sandbox.Limits(timeout=timeout, cpu=max(1, int(2 * timeout)))
     names = only or exercises()
     students = sorted(p.name for p in submissions.iterdir() if p.is_dir())
-    with tempfile.TemporaryDirectory(prefix="grade-") as temp:
+    with tempfile.TemporaryDirectory(prefix="grade-", dir=temp_base(account)) as temp:
         workspace, staged = Path(temp, "runs"), Path(temp, "staged")
         # Others may pass through to their own run folder but list nothing;
         # the staged copies stay the grader's alone.
