@@ -70,6 +70,10 @@ FLASK_RUN = re.compile(r"flask --app (\S+) run")
 PYTHON_SERVER = re.compile(r"python (chapters/apps/\w+\.py)")
 EXERCISE = re.compile(r"pytest chapters/exercises/\d\d-[\w-]+")
 EXPORT = re.compile(r"export (\w+)=(\S*)")
+#: A MyST comment just above a block whose output another test compares
+#: (a command this runner cannot run, such as grade.py as root):
+#: ``% output checked by: tests/test_grade.py::test_name``.
+CHECKED = re.compile(r"% output checked by: (tests/[\w/]+\.py)::(\w+)")
 LOCAL_URL = re.compile(r"http://127\.0\.0\.1:\d+")
 ANY_URL = re.compile(r"\w+://[^\s'\"]+")
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -102,6 +106,8 @@ class Block:
     page: str
     line: int  # the fence's line, 1-based
     commands: list[Command]
+    #: (test file, test function) that compares this block's output, if any
+    checked_by: tuple[str, str] | None = None
 
     @property
     def shows_output(self) -> bool:
@@ -123,7 +129,10 @@ def blocks(page: str, text: str | None = None) -> list[Block]:
                 commands[-1].output.append(line)
             elif line.strip():
                 raise ValueError(f"{page}:{number}: output before any command")
-        found.append(Block(page, first - 1, commands))
+        above = text[: match.start()].rstrip("\n").rsplit("\n", 1)[-1].strip()
+        marker = CHECKED.fullmatch(above)
+        checked_by = (marker[1], marker[2]) if marker else None
+        found.append(Block(page, first - 1, commands, checked_by))
     return found
 
 
@@ -234,6 +243,15 @@ def run_page(
     with tempfile.TemporaryDirectory(prefix="viewlib-console-") as scratch:
         try:
             for block in page_blocks[: last + 1]:
+                if block.checked_by is not None:
+                    path, name = block.checked_by
+                    source = ROOT / path
+                    if not (
+                        source.is_file()
+                        and f"def {name}(" in source.read_text(encoding="utf-8")
+                    ):
+                        yield f"{page}:{block.line}: no test {path}::{name}"
+                    continue  # that test runs it and compares its output
                 for command in block.commands:
                     where = f"{page}:{command.line}: $ {command.text}"
                     if command.kind == "other" or (

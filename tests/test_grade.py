@@ -286,3 +286,13 @@ def test_run_folders_go_where_the_graded_user_can_reach(
     account = sandbox.Account("nobody", 65534, 65534)
     assert grade.temp_base(None) is None  # as yourself: the usual place
     assert grade.temp_base(account) == str(Path("/tmp").resolve())
+
+
+def test_the_page_shows_the_hidden_check() -> None:
+    """instructors.md's `cat` of the hidden check is the one these tests use."""
+    from tests.console_blocks import blocks
+
+    (block,) = [
+        b for b in blocks("instructors.md") if "cat ../hidden" in str(b.commands)
+    ]
+    assert "\n".join(block.commands[0].output).strip() == HIDDEN_CHECK.strip()

@@ -638,3 +638,13 @@ def test_the_graders_memory_stays_bounded_while_a_child_prints_400_mb(graded):
     # The peak of grade.py and every process it waited for, in KiB.
     assert graded["peak_kib"] < 200 * 1024
     assert graded["results"]["flood"]["output"].count("x") >= 60 * 1024
+
+
+@full
+def test_the_page_shows_the_class_table(graded) -> None:
+    """instructors.md's table of the crafted class is this run's table."""
+    from tests.console_blocks import blocks
+
+    (block,) = [b for b in blocks("instructors.md") if "../class" in str(b.commands)]
+    shown = [line.rstrip() for line in block.commands[0].output]
+    assert shown == [line.rstrip() for line in graded["table"].splitlines()]
