@@ -295,6 +295,9 @@ def flask_next(session: nox.Session) -> None:
 
     reports = plan.REPORTS / "next"
     shutil.rmtree(reports, ignore_errors=True)
+    # uv trusts its own certificate list unless told to use the system's,
+    # which is what pip uses (a registry behind a proxy with its own CA).
+    session.env["UV_SYSTEM_CERTS"] = "1"
     session.install(plan.flask_source(), *plan.requirements())
     session.install("--no-deps", "-e", ".")
     session.run(
