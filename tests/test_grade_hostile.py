@@ -308,7 +308,11 @@ for pid in ancestors():
                     readable += 1
         except OSError:
             pass
-say("CMDLINES", [s for s in seen if s])
+# What it read, deduplicated and each string cut to 300 characters, unless it
+# names the test's folder: an ancestor with a long command line (a CI script
+# passed as one argument) would otherwise push these lines out of the tail of
+# output the grader keeps.
+say("CMDLINES", sorted({s if len(s) <= 300 or "hostile" in s else s[:300] for s in seen if s}))
 hits = 0
 for place in seen:
     if not os.path.isdir(place):
