@@ -795,6 +795,38 @@ def test_an_exercise_check_shows_the_hint(
     assert block.get_attribute("data-live-state") == "failed"
 
 
+#: The note a block marked ``% live: local-only`` shows, then what precedes it.
+NOTE_AND_BEFORE = """
+const block = arguments[0];
+const note = block.querySelector('.live-note');
+const code = block.querySelector('pre');
+const follows = Node.DOCUMENT_POSITION_FOLLOWING;
+return [note ? note.textContent : "",
+        !!(note && code && note.compareDocumentPosition(code) & follows),
+        !!block.querySelector('[data-live="run"]')];
+"""
+
+
+@pytest.mark.parametrize(
+    ("page", "exercise"),
+    [
+        ("chapters/02-init-every-request.html", "02-spellcheck"),
+        ("chapters/05-rest-api.html", "05-movies"),
+    ],
+)
+def test_a_local_only_exercise_says_so_before_its_starter(
+    browser: webdriver.Chrome, base_url: str, page: str, exercise: str
+) -> None:
+    """Its note comes before the starter's code, and it offers no Check."""
+    open_page(browser, urljoin(base_url, page))
+    (block,) = blocks(browser, "exercise")
+    assert block.get_attribute("data-exercise") == exercise
+    note, before_code, has_control = browser.execute_script(NOTE_AND_BEFORE, block)
+    assert note.startswith("runs locally only: "), note
+    assert before_code, "the local-only note comes after the starter's code"
+    assert not has_control, "a local-only exercise offers a Check"
+
+
 @pytest.mark.parametrize("page", PAGES)
 def test_check_this_page(
     browser: webdriver.Chrome,

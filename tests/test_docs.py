@@ -105,3 +105,25 @@ def test_chapter_runs_alone(chapter: Path) -> None:
     text = chapter.read_text(encoding="utf-8")
     skipped = r"(, \d+ skipped)?" if version_skips_apply(text) else ""
     assert re.fullmatch(rf"\d+ passed{skipped} in [\d.]+s", summary), summary
+
+
+#: An exercise's starter, shown in a dropdown: ``% live: local-only`` above it
+#: or not decides what the title must tell the reader before the dropdown opens.
+EXERCISE_DROPDOWN = re.compile(
+    r"^:::\{dropdown\} (?P<title>.*)\n(?P<marker>% live: local-only.*\n)?"
+    r"```\{literalinclude\} exercises/",
+    re.MULTILINE,
+)
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.name)
+def test_an_exercise_title_says_where_its_check_runs(chapter: Path) -> None:
+    """A reader learns whether the page can check an exercise before opening
+    its starter: "press Check" for the browser, "check it in a terminal" for
+    one whose check needs what a browser tab lacks (threads, deep recursion)."""
+    for found in EXERCISE_DROPDOWN.finditer(chapter.read_text(encoding="utf-8")):
+        title = found["title"]
+        if found["marker"]:
+            assert "check it in a terminal" in title, title
+        else:
+            assert "press Check" in title, title

@@ -11,7 +11,8 @@ Markers, in MyST comments just before an example (sybil ignores them):
 
 - ``% live: local-only`` (optionally ``% live: local-only: why``): the example
   needs what a browser tab does not have (threads, a server, subprocesses,
-  files outside the page); it shows "runs locally only" instead of Run.
+  files outside the page); it shows "runs locally only", above the code so a
+  reader knows before reading it, instead of Run (or Check, for an exercise).
 - sybil's own ``% skip: next ...`` (one example) and ``% skip: start ...`` to
   ``% skip: end`` (every example between) are honoured as sybil honours them:
   the condition is evaluated in the page's namespace when the example comes up.

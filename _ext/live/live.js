@@ -92,6 +92,9 @@
       if (block.localOnly) {
         const why = data.localOnly ? `: ${data.localOnly}` : "";
         bar.append(element("span", "live-note", `runs locally only${why}`));
+        // Said before the code, so a reader knows it before reading a long
+        // listing (an exercise's starter) that has no Run or Check here.
+        bar.classList.add("live-bar-before");
       } else {
         const pre = block.pre;
         try {
@@ -129,7 +132,9 @@
           }
         });
       }
-      node.append(bar, block.output);
+      if (block.localOnly) node.prepend(bar);
+      else node.append(bar);
+      node.append(block.output);
       return block;
     },
   );
