@@ -26,6 +26,11 @@ not show):
   ``request.headers.get("Authorization", "")``; ``str.partition(" ")`` splits
   it into ``("Bearer", " ", "<token>")``. The app's token is
   ``current_app.config["ADMIN_TOKEN"]`` (``from flask import current_app``).
+- ``add_header``'s wrapper sets the header on a response object:
+  ``response = make_response(view(*args, **kwargs))`` (``from flask import
+  make_response``) turns whatever the view returned (a string, a dict, a
+  tuple) into one, and ``response.headers[name] = value`` sets it; chapter
+  3's ``add_header`` does the same.
 - ``WWW-Authenticate: Bearer`` on a 401 tells the client which kind of
   credentials to send. A view, or a wrapper, can set headers by returning
   three values, ``(body, status, headers)``:
