@@ -1,4 +1,5 @@
-"""Hostile input for the chapters' example apps that take input.
+"""Hostile input for the chapters' example apps that take input, and for
+``bounded_body.read_body``, which chapter 4's ``NoteAPI`` reads its body with.
 
 Each app is built by its own ``create_app()`` and run as a reader runs it
 (testing off), then fed generated input: no answer may be a 500 (one gap of
@@ -15,6 +16,7 @@ from urllib.parse import quote, unquote
 import ch02_greeting
 import hello
 import pytest
+from bounded_body import read_body
 from flask import Flask
 from flask.testing import FlaskClient
 from hypothesis import given, settings
@@ -97,3 +99,63 @@ def test_greetings_escape_every_user(path: str, user: str) -> None:
     response = client.get(path, query_string={"user": user})
     assert response.status_code == 200
     assert response.text == f"Hello, {escape(user)}!"
+
+
+def note_app(limit: int) -> tuple[Flask, dict[str, str]]:
+    """Chapter 4's NoteAPI's PUT, as a function: read_body(limit), then store."""
+    app = Flask(__name__)
+    notes: dict[str, str] = {}
+
+    @app.put("/notes/<name>")
+    def put(name: str) -> dict[str, str]:
+        notes[name] = read_body(limit)
+        return {"saved": name}
+
+    return app, notes
+
+
+@settings(max_examples=CASES, deadline=None)
+@given(
+    body=st.one_of(st.binary(max_size=80), st.text(max_size=80)),
+    declared=st.one_of(st.none(), st.integers(0, 200).map(str), st.text(max_size=8)),
+)
+def test_read_body_answers_every_body_in_json(
+    body: bytes | str, declared: str | None
+) -> None:
+    """Any bytes (invalid UTF-8 too), any Content-Length, or none: a 200 that
+    stored the text, or a JSON 411 or 413 that stored nothing; never a 500."""
+    app, notes = note_app(limit=40)
+    environ = {} if declared is None else {"CONTENT_LENGTH": declared}
+    response = as_a_reader_runs_it(app).put(
+        "/notes/n", data=body, environ_overrides=environ
+    )
+    if response.status_code == 200:
+        assert response.json == {"saved": "n"}
+        raw = body.encode() if isinstance(body, str) else body
+        # What was stored is the start of what was sent, 40 bytes at most,
+        # decoded as Werkzeug decodes (bytes that are not UTF-8 replaced).
+        assert any(
+            notes["n"] == raw[:size].decode("utf-8", "replace") for size in range(41)
+        ), (notes, raw)
+    else:
+        assert response.status_code in {411, 413}, response.status
+        assert response.mimetype == "application/json"
+        assert "error" in response.json
+        assert notes == {}
+
+
+def test_read_body_without_a_length_is_411_and_past_the_limit_413() -> None:
+    app, notes = note_app(limit=3)
+    client = as_a_reader_runs_it(app)
+    response = client.put("/notes/n")  # the test client sends no header
+    assert (response.status_code, response.json) == (
+        411,
+        {"error": "send the body with a Content-Length header"},
+    )
+    response = client.put("/notes/n", data="abcd")
+    assert (response.status_code, response.json) == (
+        413,
+        {"error": "a body holds at most 3 bytes"},
+    )
+    assert client.put("/notes/n", data="abc").status_code == 200
+    assert notes == {"n": "abc"}

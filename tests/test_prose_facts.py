@@ -63,6 +63,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 import pytest
+from bounded_body import read_body
 from flask import Flask, current_app, g, request
 from local_server import serving
 from werkzeug.serving import make_server
@@ -516,16 +517,15 @@ def test_an_asyncio_lock_is_tied_to_a_loop_at_its_first_wait_from_3_10(
 
 
 def notes_app() -> tuple[Flask, dict[str, str]]:
-    """Chapter 4's NoteAPI, reduced to its PUT: 411 without a length."""
+    """Chapter 4's NoteAPI as functions: its PUT reads with bounded_body.read_body
+    (411 without a length, 413 past 1,000 bytes)."""
     app = Flask(__name__)
     notes: dict[str, str] = {}
 
     @app.put("/notes/<name>")
-    def put(name: str) -> tuple[dict[str, str], int]:
-        if request.content_length is None:
-            return {"error": "no Content-Length"}, 411
-        notes[name] = request.get_data(as_text=True)
-        return {"saved": name}, 200
+    def put(name: str) -> dict[str, str]:
+        notes[name] = read_body(1000)
+        return {"saved": name}
 
     @app.get("/notes/<name>")
     def get(name: str) -> dict[str, str]:

@@ -23,9 +23,8 @@ answers ``GET`` (so ``HEAD`` and ``OPTIONS``) like ``NoteAPI``, and 405 to
 Hints:
 
 - A class body that sets ``methods`` replaces the list ``MethodView``
-  computes from the handlers (chapter 4's summary; its "Going deeper:
-  inheritance, mixins and setting ``methods`` yourself" shows
-  ``ReadOnlyNotes``): a handler left out of the list is never called.
+  computes from the handlers (chapter 4, "Which methods a class accepts",
+  shows ``ReadOnlyNotes``): a handler left out of the list is never called.
 - ``return "", 204`` answers 204 with an empty body.
 - ``NoteAPI.as_view("note", store)`` hands ``store`` to ``__init__`` (chapter
   2's app does the same with its counter).
