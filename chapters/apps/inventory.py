@@ -13,6 +13,7 @@ from typing import Any, NoReturn
 
 from flask import Blueprint, Flask, abort, jsonify, request, url_for
 from flask.typing import ResponseReturnValue
+from json_input import refuse_too_large
 from werkzeug.exceptions import BadRequest, HTTPException
 from werkzeug.wrappers import Response
 
@@ -123,23 +124,10 @@ def request_json() -> object:
     """Return the decoded JSON body, or abort with a clear message."""
     if not request.is_json:
         abort(415, "send JSON, with Content-Type: application/json")
-    # Werkzeug 2.3 and later refuse a Content-Length over MAX_CONTENT_LENGTH
-    # when the body is read; Werkzeug 2.2 (Flask 2.2's oldest) only for forms.
-    limit = request.max_content_length
-    if limit is not None and (request.content_length or 0) > limit:
-        abort(413)
-    # On servers that pass a chunked body on without a length (Werkzeug's
-    # development server), Werkzeug 2.3+ stops at the limit without an error
-    # and 2.2 reads it all; refuse one that reaches it.
-    if (
-        limit is not None
-        and request.content_length is None
-        and len(request.get_data()) >= limit  # cached: get_json() reuses it
-    ):
-        abort(413)
+    refuse_too_large(request)  # a 413 for a body over MAX_CONTENT_LENGTH
     try:
         return request.get_json()
-    except (BadRequest, RecursionError):
+    except (BadRequest, RecursionError):  # RecursionError: nested too deeply
         abort(400, "the body is not valid JSON")
 
 

@@ -40,6 +40,11 @@ Hints, for what ``inventory.py`` does differently:
   spaces.
 - ``PUT`` needs every field and ``PATCH`` some: ``Store.check(data,
   partial=True)`` shows one check serving both.
+- A body of thousands of nested brackets (``[[[[...``) makes Python's
+  ``json`` module raise ``RecursionError``, which is not a ``ValueError``, so
+  ``request.get_json()`` lets it out as a 500: catch it next to
+  ``BadRequest``, as ``inventory.py``'s ``request_json`` does (chapter 5's
+  "Going deeper: ``refuse_too_large``, and why ``RecursionError``").
 
 Check your work with ``pytest chapters/exercises/05-movies``.
 """
