@@ -26,6 +26,7 @@ from flask.typing import ResponseReturnValue
 
 from viewlib import View
 
+#: A view function's type: any arguments, anything a view may return.
 ViewFunction = Callable[..., ResponseReturnValue]
 
 
@@ -72,6 +73,7 @@ def add_header(name: str, value: str) -> Callable[[ViewFunction], ViewFunction]:
 class ApiView(View):
     """The base of every view of the API: both decorators, for every request."""
 
+    # ClassVar tells the type checker that this is a class attribute.
     decorators: ClassVar[list[Callable[..., Any]]] = [
         require_api_key,
         add_header("Cache-Control", "no-store"),

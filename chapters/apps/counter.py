@@ -1,5 +1,8 @@
 # SPDX-License-Identifier: MIT
-"""Chapter 4's app: the counter of our specification page, kept in the session.
+"""Chapter 4's app: the class-based views reference's counter, kept in the session.
+
+The reference is the page on ``flask.views`` this project takes as its
+specification (the site quotes it on its traceability page, generated/clauses).
 
 Run it from the repository root::
 

@@ -35,6 +35,8 @@ class Hello(View):
 
 
 class Square(View):
+    # ResponseReturnValue, from flask.typing, is the type of anything a view
+    # may return: here a dict, or a (dict, status) tuple.
     def dispatch_request(self, number: int) -> ResponseReturnValue:
         if number >= 10**MAX_DIGITS:
             return {"error": f"number must have at most {MAX_DIGITS} digits"}, 400
