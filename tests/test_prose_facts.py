@@ -35,7 +35,8 @@ sentence links to the place it is stated once:
   them as the next request), a chunked body (``411`` except on waitress,
   which passes it on with a length), and a chunked body past
   ``MAX_CONTENT_LENGTH`` on each server and the test client (also the
-  comments of ``inventory.py``, ``json_input.py`` and ``bookshelf.py``).
+  comments of ``json_input.py`` (whose ``refuse_too_large`` ``inventory.py``
+  calls) and ``bookshelf.py``).
 - that turning a ``ValueError`` from the JSON parser into a ``400`` is
   Werkzeug's ``Request.get_json()`` (chapter 5);
 - that ``PYTEST_DISABLE_PLUGIN_AUTOLOAD`` keeps installed plugins such as
@@ -677,7 +678,7 @@ def test_bytes_past_the_content_length_close_or_start_the_next_request() -> None
 
 def test_max_content_length_and_a_chunked_body_depend_on_the_server() -> None:
     # Chapter 4 (MAX_CONTENT_LENGTH) and the chunked-body comments of
-    # inventory.py, json_input.py and bookshelf.py.
+    # json_input.py (inventory.py calls its refuse_too_large) and bookshelf.py.
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = 10
 
