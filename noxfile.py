@@ -213,38 +213,17 @@ def bench(session: nox.Session) -> None:
     `pytest chapters/13-cost.md tests/test_bench_figures.py` names the ones
     that changed.
     """
-    session.run(*PYTHON, "tests.bench", *session.posargs)
+    session.run(*PYTHON, "bench", *session.posargs)
 
 
 @in_place
 def loop(session: nox.Session) -> None:
     """Time a learner's loop: all tests, one chapter, a cold and a warm docs build.
 
-    Prints four figures, measured here and now (a busy machine is slower);
-    nothing asserts on them. Not in the default run.
+    Prints four figures, measured here and now (bench/loop.py); nothing
+    asserts on them. Not in the default run.
     """
-    import tempfile
-    import time
-
-    def seconds(*command: str) -> float:
-        start = time.perf_counter()
-        session.run(*command, silent=True)
-        return time.perf_counter() - start
-
-    pytest = (*PYTHON, "pytest", "-q", "-p", "no:cacheprovider")
-    site = tempfile.mkdtemp(prefix="viewlib-site-")
-    sphinx = (*PYTHON, "sphinx", "-q", "-b", "html", ".", site)
-    chapter = Path("chapters/03-decorators.md")
-    figures = {
-        "pytest (everything, the quick sample)": seconds(*pytest),
-        f"pytest {chapter}": seconds(*pytest, str(chapter)),
-        "docs build, cold": seconds(*sphinx),
-    }
-    chapter.touch()  # as if just edited: Sphinx rebuilds what changed
-    figures["docs build after editing one chapter"] = seconds(*sphinx)
-    shutil.rmtree(site)
-    for name, value in figures.items():
-        session.log(f"{name:40} {value:5.1f} s")
+    session.run(*PYTHON, "bench.loop")
 
 
 @nox.session(python=MATRIX_PYTHONS)
