@@ -31,6 +31,7 @@ exclude_patterns = [
     "README.md",
     "CONTRIBUTING.md",
     "tests",
+    "mutation",
     "_build",
     ".nox",
     ".venv",

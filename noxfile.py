@@ -169,7 +169,7 @@ def mutation(session: nox.Session) -> None:
 
     mutmut makes one small change to the code at a time (a "mutant") and runs
     the conformance and differential tests; a mutant no test fails on
-    "survives". Each survivor must be listed in tests/mutation-equivalents.md
+    "survives". Each survivor must be listed in mutation/equivalents.md
     with the reason it changes no behaviour, or this session fails; so must a
     listed mutant that no longer survives (its id may now name another one).
     Not in the default run: it takes a few minutes.
@@ -177,29 +177,7 @@ def mutation(session: nox.Session) -> None:
     # Start clean: mutmut caches results in mutants/ between runs.
     shutil.rmtree("mutants", ignore_errors=True)
     session.run(*PYTHON, "mutmut", "run", *session.posargs)
-    results = (*PYTHON, "mutmut", "results", "--all", "true")
-    report = str(session.run(*results, silent=True))
-    statuses = dict(
-        line.strip().rsplit(": ", 1)
-        for line in report.splitlines()
-        if "__mutmut_" in line and ": " in line
-    )
-    if not statuses:
-        session.error("mutmut reported no mutants: see its output above")
-    survivors = {name for name, status in statuses.items() if status != "killed"}
-    with open("tests/mutation-equivalents.md", encoding="utf-8") as file:
-        quoted = file.read().split("`")[1::2]
-    listed = {word for word in quoted if word.startswith("viewlib.views.x")}
-    session.log(
-        f"{len(statuses)} mutants: {len(statuses) - len(survivors)} killed, "
-        f"{len(survivors & listed)} listed as equivalent"
-    )
-    if survivors != listed:
-        problems = [f"survived, not listed: {n}" for n in sorted(survivors - listed)]
-        problems += [f"listed, not surviving: {n}" for n in sorted(listed - survivors)]
-        session.error(
-            "tests/mutation-equivalents.md is out of date:\n" + "\n".join(problems)
-        )
+    session.run(*PYTHON, "mutation")
 
 
 @in_place
@@ -213,38 +191,17 @@ def bench(session: nox.Session) -> None:
     `pytest chapters/13-cost.md tests/test_bench_figures.py` names the ones
     that changed.
     """
-    session.run(*PYTHON, "tests.bench", *session.posargs)
+    session.run(*PYTHON, "bench", *session.posargs)
 
 
 @in_place
 def loop(session: nox.Session) -> None:
     """Time a learner's loop: all tests, one chapter, a cold and a warm docs build.
 
-    Prints four figures, measured here and now (a busy machine is slower);
-    nothing asserts on them. Not in the default run.
+    Prints four figures, measured here and now (bench/loop.py); nothing
+    asserts on them. Not in the default run.
     """
-    import tempfile
-    import time
-
-    def seconds(*command: str) -> float:
-        start = time.perf_counter()
-        session.run(*command, silent=True)
-        return time.perf_counter() - start
-
-    pytest = (*PYTHON, "pytest", "-q", "-p", "no:cacheprovider")
-    site = tempfile.mkdtemp(prefix="viewlib-site-")
-    sphinx = (*PYTHON, "sphinx", "-q", "-b", "html", ".", site)
-    chapter = Path("chapters/03-decorators.md")
-    figures = {
-        "pytest (everything, the quick sample)": seconds(*pytest),
-        f"pytest {chapter}": seconds(*pytest, str(chapter)),
-        "docs build, cold": seconds(*sphinx),
-    }
-    chapter.touch()  # as if just edited: Sphinx rebuilds what changed
-    figures["docs build after editing one chapter"] = seconds(*sphinx)
-    shutil.rmtree(site)
-    for name, value in figures.items():
-        session.log(f"{name:40} {value:5.1f} s")
+    session.run(*PYTHON, "bench.loop")
 
 
 @nox.session(python=MATRIX_PYTHONS)

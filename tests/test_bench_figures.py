@@ -1,12 +1,12 @@
 """Chapter 13 quotes the benchmark's committed figures, and no others.
 
-The benchmark (``python -m nox -s bench``, tests/bench) writes
+The benchmark (``python -m nox -s bench``, bench/) writes
 chapters/data/bench.json and draws chapters/images/bench.svg from it. The
 chapter prints its tables from that file in executed examples, which sybil
 checks; its prose quotes some figures by hand, which these tests check: a
 time ("3.4 µs"), a ratio ("0.43 times", or a bare "0.43"), a percentage ("7%"),
 the numbers of rounds and cases and the run's seconds, each written the way
-tests/bench/report.py prints it. Besides the file's own figures, the prose
+bench/report.py prints it. Besides the file's own figures, the prose
 may quote the two that report.py derives from its medians (what sharing an
 instance saved, and a class's share of a request), which the chapter also
 computes in executed examples.
@@ -28,7 +28,7 @@ from typing import Any, Callable
 
 import pytest
 
-from tests.bench import report
+from bench import report
 
 ROOT = Path(__file__).parent.parent
 CHAPTER = ROOT / "chapters" / "13-cost.md"

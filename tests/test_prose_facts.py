@@ -40,7 +40,10 @@ sentence links to the place it is stated once:
 - that turning a ``ValueError`` from the JSON parser into a ``400`` is
   Werkzeug's ``Request.get_json()`` (chapter 5);
 - that ``PYTEST_DISABLE_PLUGIN_AUTOLOAD`` keeps installed plugins such as
-  hypothesis's from being imported (chapter 6).
+  hypothesis's from being imported, while a ``conftest.py`` still loads
+  (chapter 6);
+- that ``flask --app FILE`` takes the module's ``app``, or calls its
+  ``create_app()`` when it has none (the glossary's "app factory").
 
 Everything runs on 127.0.0.1 with ephemeral ports and bounded waits, and
 asserts no timing.
@@ -735,7 +738,10 @@ def test_pytest_disable_plugin_autoload_keeps_installed_plugins_out(
         "import sys\n\n"
         "def test_probe():\n"
         "    print('hypothesis loaded:', '_hypothesis_pytestplugin' in sys.modules)\n"
+        "    print('conftest loaded:', 'conftest' in sys.modules)\n"
     )
+    # A conftest.py beside the tests is not an installed plugin: it loads.
+    (tmp_path / "conftest.py").write_text("")
 
     def loaded(**env: str) -> bool:
         result = subprocess.run(
@@ -748,7 +754,19 @@ def test_pytest_disable_plugin_autoload_keeps_installed_plugins_out(
             check=True,
         )
         assert "hypothesis loaded: " in result.stdout  # the probe ran
+        assert "conftest loaded: True" in result.stdout
         return "hypothesis loaded: True" in result.stdout
 
     assert loaded(PYTEST_DISABLE_PLUGIN_AUTOLOAD="") is True
     assert loaded(PYTEST_DISABLE_PLUGIN_AUTOLOAD="1") is False
+
+
+def test_flask_finds_the_modules_app_or_calls_its_factory() -> None:
+    # The glossary's "app factory": `flask --app FILE run` looks for these.
+    import bookshelf
+    import hello
+    from flask.cli import find_best_app
+
+    assert not hasattr(bookshelf, "app")
+    assert find_best_app(bookshelf).name == "bookshelf"  # create_app() called
+    assert find_best_app(hello) is hello.app

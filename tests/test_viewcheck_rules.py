@@ -727,6 +727,32 @@ def test_near_misses_give_no_finding(source: str) -> None:
     assert check_source(PRELUDE + source) == []
 
 
+#: An empty MethodView that gets its handler from outside its body: with no
+#: handler when the class was made, ``methods`` stays None, the route offers
+#: GET, and the handler is looked up at each request, so GET answers 200.
+LATE_HANDLERS = {
+    "assigned before as_view": "Draft.get = get\nview = Draft.as_view('d')\n",
+    "assigned after as_view": "view = Draft.as_view('d')\nDraft.get = get\n",
+    "set with setattr": "view = Draft.as_view('d')\nsetattr(Draft, 'get', get)\n",
+}
+
+
+@pytest.mark.parametrize("implementation", ["viewlib", "flask.views"])
+@pytest.mark.parametrize("late", LATE_HANDLERS.values(), ids=list(LATE_HANDLERS))
+def test_an_empty_class_given_a_handler_later_is_not_cbv111(
+    late: str, implementation: str
+) -> None:
+    source = (
+        PRELUDE
+        + "class Draft(MethodView):\n    pass\n\n"
+        + "def get(self):\n    return 'a draft'\n\n"
+        + late
+        + "app.add_url_rule('/draft', view_func=view)\n"
+    )
+    assert check_source(source) == []
+    assert observe(source, 'client.get("/draft").status_code', implementation) == 200
+
+
 @pytest.mark.parametrize(
     "check", ["require_key", "login_required", "loginRequired", "HTTPTokenAuth"]
 )

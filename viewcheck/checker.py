@@ -279,6 +279,31 @@ def names_a_check(name: str) -> bool:
     return any(word.lower().startswith(CHECK_WORDS) for word in WORD.findall(name))
 
 
+def classes_given_handlers(tree: ast.Module) -> set[str]:
+    """The names ``X`` of ``X.get = f`` or ``setattr(X, "get", f)`` in the file.
+
+    Any HTTP method's name counts, anywhere in the file: MethodView looks a
+    handler up on the instance at each request, so one set on the class after
+    ``as_view`` still answers.
+    """
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store):
+            if node.attr in HTTP_METHODS and isinstance(node.value, ast.Name):
+                names.add(node.value.id)
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id == "setattr"
+            and len(node.args) > 1
+            and isinstance(node.args[0], ast.Name)
+            and isinstance(node.args[1], ast.Constant)
+            and node.args[1].value in HTTP_METHODS
+        ):
+            names.add(node.args[0].id)
+    return names
+
+
 def late_handler_answers_405(cls: ClassInfo, verb: str) -> bool:
     """Whether the route answers 405 to a handler set on the class after it was made.
 
@@ -422,6 +447,8 @@ class Checker:
         self.known: dict[str, str] = {}
         self.modules: dict[str, str] = {}
         self.smorest: set[str] = set()
+        #: Names of classes that get a handler from outside their body.
+        self.patched = classes_given_handlers(tree)
         self._imports(tree)
         self._block(tree.body, Scope())
         for cls in self.classes:
@@ -611,7 +638,12 @@ class Checker:
         if cls.lookup("dispatch_request") is None and not cls.is_method_view:
             self.report("CBV109", call, cls.name)
         if cls.is_method_view and not any(cls.has_handler(v) for v in HTTP_METHODS):
-            self.report("CBV111", call, cls.name)
+            # A handler set on the class (or a base) elsewhere in the file,
+            # before or after this call, serves GET: with no handler when the
+            # class was made, ``methods`` stayed None, and the route offers GET.
+            names = {c.name for c in cls.mro() if isinstance(c, ClassInfo)}
+            if not names & self.patched:
+                self.report("CBV111", call, cls.name)
         self._constructor_arguments(call, cls)
 
     def _constructor_arguments(self, call: ast.Call, cls: ClassInfo) -> None:

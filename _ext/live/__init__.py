@@ -70,8 +70,7 @@ LOCAL = (
     "chapters/apps",
     "chapters/exercises",
     "chapters/data",
-    "tests/__init__.py",
-    "tests/bench",
+    "bench",
 )
 #: Without git (a copy of the site's sources): the kinds of file packed.
 ALLOWED = {".py", ".typed", ".json", ".csv", ".html", ".txt", ".md", ".toml"}

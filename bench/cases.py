@@ -34,7 +34,7 @@ from werkzeug.test import EnvironBuilder
 
 import viewlib
 
-APPS = Path(__file__).parent.parent.parent / "chapters" / "apps"
+APPS = Path(__file__).parent.parent / "chapters" / "apps"
 LAYERS = ("dispatch", "request", "bookshelf", "part")
 IMPLEMENTATIONS: dict[str, ModuleType] = {
     "flask.views": flask.views,

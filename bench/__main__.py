@@ -1,4 +1,4 @@
-"""``python -m tests.bench``: time every case, write the JSON file, draw the plot.
+"""``python -m bench``: time every case, write the JSON file, draw the plot.
 
 The cases run side by side in one process, in rounds: each round times every
 case once, in a shuffled order, so that a slow moment of the machine (another
@@ -35,8 +35,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from tests.bench import report
-from tests.bench.cases import Case, all_cases, temporary_folder
+from bench import report
+from bench.cases import Case, all_cases, temporary_folder
 
 
 def calibrate(case: Case, timer: timeit.Timer, target: float) -> int:
@@ -138,7 +138,7 @@ def results(
         described[case.id] = entry
     return {
         "about": (
-            "Written by `python -m nox -s bench` (tests/bench); read by chapter 13. "
+            "Written by `python -m nox -s bench` (bench/); read by chapter 13. "
             "Times are microseconds per call: median and quartiles of the samples."
         ),
         "date": datetime.date.today().isoformat(),
@@ -161,7 +161,7 @@ def results(
 
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
-        prog="python -m tests.bench", description=__doc__.split("\n")[0]
+        prog="python -m bench", description=__doc__.split("\n")[0]
     )
     parser.add_argument("--rounds", type=int, default=301, help="default: 301")
     parser.add_argument(

@@ -13,7 +13,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).parent.parent.parent
+ROOT = Path(__file__).parent.parent
 JSON_FILE = ROOT / "chapters" / "data" / "bench.json"
 SVG_FILE = ROOT / "chapters" / "images" / "bench.svg"
 IMPLEMENTATIONS = ("flask.views", "viewlib")
