@@ -198,6 +198,66 @@ def test_the_warning_covers_a_folder_others_can_enter_without_listing(
         shutil.rmtree(top)
 
 
+@pytest.mark.skipif(
+    not hasattr(os, "geteuid") or os.geteuid() != 0, reason="changes user: root only"
+)
+def test_the_page_shows_the_warnings() -> None:
+    """instructors.md's warnings are what grade.py prints, as root, for open
+    folders: a checkout at /srv/course/viewlib-course (here a copy of what
+    grading needs, under a folder in /tmp that stands for /srv) with the
+    submissions beside it, both readable by other users."""
+    import shutil
+    import tempfile
+
+    from tests.console_blocks import blocks, difference
+
+    (block,) = [b for b in blocks("instructors.md") if "warning" in str(b.commands)]
+    (command,) = block.commands
+    top = Path(tempfile.mkdtemp(dir="/tmp"))  # stands for /srv
+    try:
+        top.chmod(0o755)
+        checkout = top / "course" / "viewlib-course"
+        for part in ("viewlib", "chapters/exercises", "tests/exercise_solutions"):
+            shutil.copytree(
+                ROOT / part,
+                checkout / part,
+                ignore=shutil.ignore_patterns("__pycache__"),
+            )
+        (top / "course" / "submissions").mkdir()
+        for folder in (top, *top.rglob("*")):
+            folder.chmod(0o755 if folder.is_dir() else 0o644)
+        assert command.text.startswith("python chapters/exercises/grade.py ")
+        printed = subprocess.run(
+            [sys.executable, *command.text.split()[1:]],
+            cwd=checkout,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            timeout=120,
+            check=True,
+        ).stdout
+        assert printed.count("grade.py: warning:") == 2
+        printed = printed.replace(str(top.resolve()), "/srv")
+        assert difference(command.output, printed) is None, printed
+        # Closed as the page says (`chmod o-rwx`), they bring no warning.
+        for folder in (
+            top / "course" / "submissions",
+            checkout / "tests" / "exercise_solutions",
+        ):
+            folder.chmod(folder.stat().st_mode & ~0o007)
+        again = subprocess.run(
+            [sys.executable, *command.text.split()[1:]],
+            cwd=checkout,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=True,
+        )
+        assert "warning" not in again.stderr
+    finally:
+        shutil.rmtree(top)
+
+
 def test_adding_a_column_to_the_table_is_one_pair() -> None:
     results = [grade.Result("ada", "01-shout", "passed", 5, 5)]
     feedback: grade.Column = ("feedback", lambda r: "ok")
