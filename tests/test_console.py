@@ -85,7 +85,7 @@ def test_an_indented_block_is_found_and_run(tmp_path):
 
 def test_a_line_outside_an_indented_block_is_refused():
     page = "  ```console\n  $ ls\nLICENSE\n  ```\n"
-    with pytest.raises(ValueError, match="made-up.md:3: less indented"):
+    with pytest.raises(ValueError, match=r"made-up\.md:3: less indented"):
         blocks("made-up.md", page)
 
 
