@@ -26,6 +26,10 @@ item or a dropdown. The convention (CONTRIBUTING.md):
   - ``export NAME=VALUE``: sets the variable for the later commands and
     servers of the page.
 
+  A block whose command this module cannot run (``grade.py`` as root) has
+  ``% output checked by: tests/FILE.py::test_name`` on the line above it:
+  that test compares its output, and here only its existence is checked.
+
 Comparison is doctest's, with ELLIPSIS (a ``...`` stands for any text,
 several lines too); line ends are normalized (``-i`` prints ``\\r\\n``), and
 three things are ignored: the values of the ``Date`` and ``Server`` headers
