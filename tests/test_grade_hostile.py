@@ -239,21 +239,29 @@ def test_the_page_shows_the_warnings() -> None:
         assert printed.count("grade.py: warning:") == 2
         printed = printed.replace(str(top.resolve()), "/srv")
         assert difference(command.output, printed) is None, printed
+        # Open hidden checks bring a warning too.
+        hidden = top / "course" / "hidden-checks"
+        (hidden / "01-shout").mkdir(parents=True, mode=0o755)
+        check = hidden / "01-shout" / "test_hidden.py"
+        check.write_text("def test_app(exercise):\n    assert exercise.create_app\n")
+        check.chmod(0o644)
+        again = [sys.executable, *command.text.split()[1:], "--checks", str(hidden)]
+        run = subprocess.run(
+            again, cwd=checkout, capture_output=True, text=True, timeout=120
+        )
+        assert f"can read {hidden.resolve()}: `chmod o-rwx` it" in run.stderr
         # Closed as the page says (`chmod o-rwx`), they bring no warning.
         for folder in (
             top / "course" / "submissions",
+            hidden,
             checkout / "tests" / "exercise_solutions",
         ):
             folder.chmod(folder.stat().st_mode & ~0o007)
-        again = subprocess.run(
-            [sys.executable, *command.text.split()[1:]],
-            cwd=checkout,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=True,
+        run = subprocess.run(
+            again, cwd=checkout, capture_output=True, text=True, timeout=120
         )
-        assert "warning" not in again.stderr
+        assert run.returncode == 0, run.stderr
+        assert "warning" not in run.stderr
     finally:
         shutil.rmtree(top)
 

@@ -5,8 +5,9 @@ Each figure or list these pages give that mirrors code is read from the page
 and compared with the code, so that the two change together:
 
 - the folders the site publishes for the in-page Python (``LOCAL`` in
-  ``_ext/live/__init__.py``), in both pages, and that no file of ``tests/``
-  is published (instructors.md, "Keeping the solutions hidden");
+  ``_ext/live/__init__.py``), in both pages, and that the site publishes no
+  file of ``tests/`` and no line of a solution (instructors.md, "Keeping the
+  solutions hidden");
 - the nox sessions that make a virtual environment of their own (README,
   "Running parts of it");
 - what ``.ci/run`` does with ``FLASK_NEXT`` and the snapshot in
@@ -60,7 +61,7 @@ def test_the_readme_lists_the_published_folders() -> None:
 
 
 def test_the_instructors_page_lists_the_published_folders() -> None:
-    text = paragraph(INSTRUCTORS, "site publishes no file of `tests/`")
+    text = paragraph(INSTRUCTORS, "site publishes none of them")
     text = text[text.index("`local.zip` holds only") : text.index("A student who")]
     folders = {span for span in code_spans(text) if span.endswith("/")}
     folders.remove("_grading/")  # a part of chapters/exercises/
