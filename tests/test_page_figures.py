@@ -12,7 +12,8 @@ and compared with the code, so that the two change together:
   "Running parts of it");
 - what ``.ci/run`` does with ``FLASK_NEXT`` and the snapshot in
   ``../shared/upstream`` (README, "The two commands");
-- viewlib's length in lines (README, "What is in this repository").
+- viewlib's length in lines (README, "What is in this repository", and
+  CONTRIBUTING's map).
 """
 
 from __future__ import annotations
@@ -207,8 +208,15 @@ def test_ci_leaves_flask_next_alone_when_set_or_without_a_snapshot(
 # viewlib's length ------------------------------------------------------------
 
 
-def test_the_readme_gives_viewlibs_length_to_the_nearest_50_lines() -> None:
-    match = re.search(r"one module of\s+about (\d+) lines", README)
+@pytest.mark.parametrize(
+    ("page", "said"),
+    [
+        ("README.md", r"one module of\s+about (\d+) lines"),
+        ("CONTRIBUTING.md", r"keep the module short \(about (\d+) lines"),
+    ],
+)
+def test_viewlibs_length_is_given_to_the_nearest_50_lines(page: str, said: str) -> None:
+    match = re.search(said, (ROOT / page).read_text(encoding="utf-8"))
     assert match is not None
     lines = len((ROOT / "viewlib" / "views.py").read_text().splitlines())
     assert int(match[1]) == round(lines / 50) * 50, lines
