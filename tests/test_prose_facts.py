@@ -22,6 +22,9 @@ sentence links to the place it is stated once:
 - Python's limit on converting long ints to and from text: its default, its
   settings, that leading zeros count, the releases that have it (chapter 1,
   "URL variables and converters");
+  that Werkzeug 3.1.9 answers a URL integer past that limit with a 404 and
+  earlier releases with a 500, whichever Flask, and that Flask 2.2 asks for
+  no newer Werkzeug than 2.2.2 (chapter 1, the same dropdown);
 - that Python 3.10 added the class name to a call's ``TypeError`` (chapter 1's
   mismatched names, chapter 2's missing ``config``), which the listings elide;
 - when an ``asyncio.Lock`` shared by requests is tied to one request's event
@@ -353,6 +356,40 @@ def test_the_int_text_limit_is_adjustable() -> None:
         check=True,
     )
     assert result.stdout == "5000\n"
+
+
+def test_a_url_int_past_pythons_limit_is_404_from_werkzeug_3_1_9_and_500_before() -> None:
+    # Chapter 1, the dropdown under "The bound matters": the Werkzeug release
+    # decides, whichever Flask is installed; the view never runs.
+    werkzeug = tuple(int(part) for part in re.findall(r"\d+", version("werkzeug"))[:3])
+    app = Flask(__name__)
+    app.logger.disabled = True  # the 500's logged traceback
+    ran: list[int] = []
+
+    @app.get("/square/<int:number>")
+    def square(number: int) -> dict[str, int]:
+        ran.append(number)
+        return {"square": number * number}
+
+    client = app.test_client()
+    expected = 404 if werkzeug >= (3, 1, 9) else 500
+    assert client.get("/square/" + "9" * 4301).status_code == expected
+    assert client.get("/square/" + "0" * 4300 + "5").status_code == expected
+    assert client.get("/square/12").json == {"square": 144}
+    assert ran == [12]
+
+
+@pytest.mark.skipif(FLASK_VERSION != (2, 2), reason="a fact about Flask 2.2's metadata")
+def test_flask_2_2_asks_for_werkzeug_2_2_2_or_later_only() -> None:
+    # Chapter 1, the same dropdown: Flask 2.2.5 installs with Werkzeug 3 too.
+    from importlib.metadata import requires
+
+    wanted = [
+        re.sub(r"[\s()]", "", line)
+        for line in requires("flask") or []
+        if re.match(r"werkzeug\b", line, re.I)
+    ]
+    assert wanted == ["Werkzeug>=2.2.2"]
 
 
 class Mismatch:
