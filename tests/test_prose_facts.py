@@ -15,6 +15,8 @@ sentence links to the place it is stated once:
 - when a request gets an application context of its own (the glossary);
 - that Flask-Login's test client logs its user in once, when it is created,
   until a route calls ``logout_user()`` (chapter 11);
+- that Flask-Login's ``login_required`` lets ``OPTIONS`` requests through
+  (chapter 3's opening);
 - two answers that changed in Werkzeug 2.3, checked on whichever Werkzeug is
   installed (chapter 5: ``get_json()`` without JSON; chapter 4:
   ``MAX_CONTENT_LENGTH`` and ``get_data()``), since the chapters' listings
@@ -277,6 +279,40 @@ def test_flask_login_client_logs_in_once_and_logout_user_ends_it() -> None:
     assert client.get("/profile").json == {"user": "ada"}
     assert client.post("/logout").json == {"logged_out": True}
     assert client.get("/profile").status_code == 401
+
+
+def test_flask_login_login_required_lets_options_requests_through() -> None:
+    """Chapter 3's opening: login_required runs whenever Flask calls the view,
+    turns away a visitor who is not logged in, but not on an OPTIONS request
+    (Flask-Login's EXEMPT_METHODS); an automatic OPTIONS answer never calls it."""
+    from flask_login import LoginManager, login_required  # type: ignore[import-untyped]
+
+    app = Flask(__name__)
+    app.secret_key = "test only"
+    LoginManager(app).user_loader(lambda user_id: None)
+    ran: list[str] = []
+
+    def private() -> str:
+        ran.append(request.method)
+        return "private"
+
+    def automatic() -> str:
+        ran.append("automatic " + request.method)
+        return "automatic"
+
+    app.add_url_rule(
+        "/private", view_func=login_required(private), methods=["GET", "OPTIONS"]
+    )
+    app.add_url_rule("/automatic", view_func=login_required(automatic))
+    client = app.test_client()
+    assert client.get("/private").status_code == 401
+    assert client.head("/private").status_code == 401
+    assert ran == []
+    response = client.options("/private")
+    assert (response.status_code, response.text) == (200, "private")
+    assert ran == ["OPTIONS"]
+    assert client.options("/automatic").status_code == 200
+    assert ran == ["OPTIONS"]  # Flask answered without calling the view
 
 
 def test_get_json_without_json_is_415_from_werkzeug_2_3_and_400_before() -> None:
