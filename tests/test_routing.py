@@ -215,8 +215,9 @@ def test_empty_methods_list_defers_to_add_url_rule(
 def test_a_class_registered_directly_is_called_with_the_url_variables(
     views: ModuleType, app: Flask, client: FlaskClient
 ) -> None:
-    # viewlib/views.py's module docstring: without an __init__ that takes the
-    # URL variables the call raises TypeError; with one it returns an
+    # viewlib/views.py's module docstring: if the rule has URL variables that
+    # __init__ does not take, the call raises TypeError; otherwise (an
+    # __init__ that takes them, or a rule without any) it returns an
     # instance, which Flask rejects as a response.
     def dispatch_request(self: Any, name: str) -> str:
         return f"Hello, {name}"
@@ -232,7 +233,10 @@ def test_a_class_registered_directly_is_called_with_the_url_variables(
     )
     app.add_url_rule("/bare/<name>", view_func=bare)
     app.add_url_rule("/taking/<name>", view_func=taking)
+    app.add_url_rule("/no-variables", view_func=bare)
     with pytest.raises(TypeError, match="takes no arguments"):
         client.get("/bare/Ada")
     with pytest.raises(TypeError, match="did not return a valid response"):
         client.get("/taking/Ada")
+    with pytest.raises(TypeError, match="but it was a Bare"):
+        client.get("/no-variables")
