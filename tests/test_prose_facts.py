@@ -285,7 +285,7 @@ def test_flask_login_login_required_lets_options_requests_through() -> None:
     """Chapter 3's opening: login_required runs whenever Flask calls the view,
     turns away a visitor who is not logged in, but not on an OPTIONS request
     (Flask-Login's EXEMPT_METHODS); an automatic OPTIONS answer never calls it."""
-    from flask_login import LoginManager, login_required  # type: ignore[import-untyped]
+    from flask_login import LoginManager, login_required
 
     app = Flask(__name__)
     app.secret_key = "test only"
@@ -394,7 +394,7 @@ def test_the_int_text_limit_is_adjustable() -> None:
     assert result.stdout == "5000\n"
 
 
-def test_a_url_int_past_pythons_limit_is_404_from_werkzeug_3_1_9_and_500_before() -> None:
+def test_a_long_url_int_is_404_from_werkzeug_3_1_9_and_500_before() -> None:
     # Chapter 1, the dropdown under "The bound matters": the Werkzeug release
     # decides, whichever Flask is installed; the view never runs.
     werkzeug = tuple(int(part) for part in re.findall(r"\d+", version("werkzeug"))[:3])

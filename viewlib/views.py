@@ -91,9 +91,10 @@ class View:
     #: Whether Flask answers ``OPTIONS`` requests for this route by itself.
     #: ``None`` defers to ``add_url_rule``, which does unless the methods
     #: include ``OPTIONS`` or (from Flask 3.1) ``PROVIDE_AUTOMATIC_OPTIONS``
-    #: is false when the route is added. ``True`` answers even when the methods include ``OPTIONS``,
-    #: but up to Flask 3.1 only then (Flask 3.2 adds ``OPTIONS``; otherwise a
-    #: 405). ``False`` turns the automatic answer off.
+    #: is false when the route is added. ``True`` answers even when the
+    #: methods include ``OPTIONS``, but up to Flask 3.1 only then (Flask 3.2
+    #: adds ``OPTIONS``; otherwise a 405). ``False`` turns the automatic
+    #: answer off.
     provide_automatic_options: ClassVar[bool | None] = None
 
     #: Decorators for the generated view function, applied in list order:
