@@ -2,7 +2,8 @@
 """The pages' ```` ```console ```` blocks, run as a reader would run them.
 
 A console block is what a reader types (lines starting with ``$ ``) and,
-below a command, what it prints. The convention (CONTRIBUTING.md):
+below a command, what it prints; its fence may be indented, inside a list
+item or a dropdown. The convention (CONTRIBUTING.md):
 
 - A block that shows **no output** is commands only. Nothing here runs it,
   except where a later block of the page shows output: then its servers,
@@ -24,6 +25,10 @@ below a command, what it prints. The convention (CONTRIBUTING.md):
     starter, run by bash from the repository root; its stdout is compared.
   - ``export NAME=VALUE``: sets the variable for the later commands and
     servers of the page.
+
+  A block whose command this module cannot run (``grade.py`` as root) has
+  ``% output checked by: tests/FILE.py::test_name`` on the line above it:
+  that test compares its output, and here only its existence is checked.
 
 Comparison is doctest's, with ELLIPSIS (a ``...`` stands for any text,
 several lines too); line ends are normalized (``-i`` prints ``\\r\\n``), and
@@ -65,7 +70,10 @@ PAGES = (
     "CONTRIBUTING.md",
 )
 TIMEOUT = 120.0  # seconds: a server's start, or one command (a busy machine is slow)
-FENCE = re.compile(r"^```console[ \t]*\n(.*?)^```[ \t]*$", re.M | re.S)
+#: A console fence, at a line's start or indented (inside a list item or a
+#: dropdown): its closing fence has the same indentation, which is removed
+#: from the lines between.
+FENCE = re.compile(r"^([ \t]*)```console[ \t]*\n(.*?)^\1```[ \t]*$", re.M | re.S)
 FLASK_RUN = re.compile(r"flask --app (\S+) run")
 PYTHON_SERVER = re.compile(r"python (chapters/apps/\w+\.py)")
 EXERCISE = re.compile(r"pytest chapters/exercises/\d\d-[\w-]+")
@@ -120,9 +128,14 @@ def blocks(page: str, text: str | None = None) -> list[Block]:
         text = (ROOT / page).read_text(encoding="utf-8")
     found = []
     for match in FENCE.finditer(text):
-        first = text.count("\n", 0, match.start(1)) + 1
+        first = text.count("\n", 0, match.start(2)) + 1
+        indent = match[1]
         commands: list[Command] = []
-        for number, line in enumerate(match[1].splitlines(), first):
+        for number, line in enumerate(match[2].splitlines(), first):
+            if line.startswith(indent):
+                line = line[len(indent) :]
+            elif line.strip():
+                raise ValueError(f"{page}:{number}: less indented than its fence")
             if line.startswith("$ "):
                 commands.append(Command(line[2:].strip(), number))
             elif commands:

@@ -43,7 +43,8 @@ def test_page_prints_what_it_shows(page, implementation, tmp_path):
 @pytest.mark.parametrize("page", PAGES)
 def test_every_console_block_is_found(page):
     text = (ROOT / page).read_text(encoding="utf-8")
-    assert len(blocks(page)) == len(re.findall(r"^```console", text, re.M))
+    # Indented fences too: a list item or a dropdown holds some.
+    assert len(blocks(page)) == len(re.findall(r"^[ \t]*```console", text, re.M))
 
 
 def run(text: str, tmp_path: Path) -> list[str]:
@@ -68,6 +69,24 @@ def test_a_wrong_answer_on_the_page_fails(tmp_path):
     (mismatch,) = run(HELLO.format(answer="Hello, Mars!"), tmp_path)
     assert "the page shows:\nHello, Mars!\n" in mismatch
     assert "it printed:\nHello, World!\n" in mismatch
+
+
+def test_an_indented_block_is_found_and_run(tmp_path):
+    page = "- In a list item:\n\n  ```console\n  $ ls\n  LICENSE\n  ```\n"
+    (block,) = blocks("made-up.md", page)
+    assert block.line == 3
+    assert [(c.text, c.line, c.output) for c in block.commands] == [
+        ("ls", 4, ["LICENSE"])
+    ]
+    assert run(page, tmp_path) == [
+        "made-up.md:4: $ ls\n  shows output but cannot be run here"
+    ]
+
+
+def test_a_line_outside_an_indented_block_is_refused():
+    page = "  ```console\n  $ ls\nLICENSE\n  ```\n"
+    with pytest.raises(ValueError, match=r"made-up\.md:3: less indented"):
+        blocks("made-up.md", page)
 
 
 def test_output_of_a_command_it_cannot_run_fails(tmp_path):

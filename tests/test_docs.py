@@ -38,7 +38,7 @@ def fence_languages(text: str) -> list[str]:
     """The language of every fenced block in a MyST page, in order."""
     languages, fence = [], None
     for line in text.splitlines():
-        match = re.match(r"(`{3,})\s*(\S*)", line)
+        match = re.match(r"[ \t]*(`{3,})\s*(\S*)", line)  # indented in a list too
         if not match:
             continue
         if fence is None:

@@ -17,6 +17,7 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -196,6 +197,104 @@ def test_the_warning_covers_a_folder_others_can_enter_without_listing(
         assert grade.others_can_read(submissions) == readable
     finally:
         shutil.rmtree(top)
+
+
+as_root = pytest.mark.skipif(
+    not hasattr(os, "geteuid") or os.geteuid() != 0, reason="changes user: root only"
+)
+
+
+@pytest.fixture
+def open_course(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """A folder in /tmp that stands for /srv: course/viewlib-course, a copy
+    of what grading needs, and course/submissions, empty, both readable by
+    other users."""
+    import shutil
+    import tempfile
+
+    top = Path(tempfile.mkdtemp(dir="/tmp"))  # /tmp: every user may enter it
+    try:
+        checkout = top / "course" / "viewlib-course"
+        for part in ("viewlib", "chapters/exercises", "tests/exercise_solutions"):
+            shutil.copytree(
+                ROOT / part,
+                checkout / part,
+                ignore=shutil.ignore_patterns("__pycache__"),
+            )
+        (top / "course" / "submissions").mkdir()
+        for path in (top, *top.rglob("*")):
+            path.chmod(0o755 if path.is_dir() else 0o644)
+        yield top
+    finally:
+        shutil.rmtree(top)
+
+
+def the_warning_block() -> Any:
+    from tests.console_blocks import blocks
+
+    (block,) = [b for b in blocks("instructors.md") if "warning" in str(b.commands)]
+    (command,) = block.commands
+    assert command.text.startswith("python chapters/exercises/grade.py ")
+    return command
+
+
+@as_root
+def test_the_page_shows_the_warnings(open_course: Path) -> None:
+    """instructors.md's warnings are what grade.py prints, as root, for a
+    checkout at /srv/course/viewlib-course with the submissions beside it,
+    both open (here under a folder in /tmp, put back as /srv)."""
+    from tests.console_blocks import difference
+
+    command = the_warning_block()
+    printed = subprocess.run(
+        [sys.executable, *command.text.split()[1:]],
+        cwd=open_course / "course" / "viewlib-course",
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        timeout=120,
+        check=True,
+    ).stdout
+    assert printed.count("grade.py: warning:") == 2
+    printed = printed.replace(str(open_course.resolve()), "/srv")
+    assert difference(command.output, printed) is None, printed
+
+
+@as_root
+@full_runs_only("three grading runs")
+def test_open_hidden_checks_warn_and_closed_folders_do_not(open_course: Path) -> None:
+    checkout = open_course / "course" / "viewlib-course"
+    hidden = open_course / "course" / "hidden-checks"
+    (hidden / "01-shout").mkdir(parents=True)
+    check = hidden / "01-shout" / "test_hidden.py"
+    check.write_text("def test_app(exercise):\n    assert exercise.create_app\n")
+    for path in (hidden, hidden / "01-shout", check):
+        path.chmod(0o755 if path.is_dir() else 0o644)
+    args = [*the_warning_block().text.split()[1:], "--checks", str(hidden)]
+    run = subprocess.run(
+        [sys.executable, *args],
+        cwd=checkout,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert f"can read {hidden.resolve()}: `chmod o-rwx` it" in run.stderr
+    # Closed as the page says (`chmod o-rwx`), no folder brings a warning.
+    for folder in (
+        open_course / "course" / "submissions",
+        hidden,
+        checkout / "tests" / "exercise_solutions",
+    ):
+        folder.chmod(folder.stat().st_mode & ~0o007)
+    run = subprocess.run(
+        [sys.executable, *args],
+        cwd=checkout,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.returncode == 0, run.stderr
+    assert "warning" not in run.stderr
 
 
 def test_adding_a_column_to_the_table_is_one_pair() -> None:

@@ -15,6 +15,8 @@ sentence links to the place it is stated once:
 - when a request gets an application context of its own (the glossary);
 - that Flask-Login's test client logs its user in once, when it is created,
   until a route calls ``logout_user()`` (chapter 11);
+- that Flask-Login's ``login_required`` lets ``OPTIONS`` requests through
+  (chapter 3's opening);
 - two answers that changed in Werkzeug 2.3, checked on whichever Werkzeug is
   installed (chapter 5: ``get_json()`` without JSON; chapter 4:
   ``MAX_CONTENT_LENGTH`` and ``get_data()``), since the chapters' listings
@@ -22,6 +24,9 @@ sentence links to the place it is stated once:
 - Python's limit on converting long ints to and from text: its default, its
   settings, that leading zeros count, the releases that have it (chapter 1,
   "URL variables and converters");
+  that Werkzeug 3.1.9 answers a URL integer past that limit with a 404 and
+  earlier releases with a 500, whichever Flask, and that Flask 2.2 asks for
+  no newer Werkzeug than 2.2.2 (chapter 1, the same dropdown);
 - that Python 3.10 added the class name to a call's ``TypeError`` (chapter 1's
   mismatched names, chapter 2's missing ``config``), which the listings elide;
 - when an ``asyncio.Lock`` shared by requests is tied to one request's event
@@ -281,6 +286,40 @@ def test_flask_login_client_logs_in_once_and_logout_user_ends_it() -> None:
     assert client.get("/profile").status_code == 401
 
 
+def test_flask_login_login_required_lets_options_requests_through() -> None:
+    """Chapter 3's opening: login_required runs whenever Flask calls the view,
+    turns away a visitor who is not logged in, but not on an OPTIONS request
+    (Flask-Login's EXEMPT_METHODS); an automatic OPTIONS answer never calls it."""
+    from flask_login import LoginManager, login_required
+
+    app = Flask(__name__)
+    app.secret_key = "test only"
+    LoginManager(app).user_loader(lambda user_id: None)
+    ran: list[str] = []
+
+    def private() -> str:
+        ran.append(request.method)
+        return "private"
+
+    def automatic() -> str:
+        ran.append("automatic " + request.method)
+        return "automatic"
+
+    app.add_url_rule(
+        "/private", view_func=login_required(private), methods=["GET", "OPTIONS"]
+    )
+    app.add_url_rule("/automatic", view_func=login_required(automatic))
+    client = app.test_client()
+    assert client.get("/private").status_code == 401
+    assert client.head("/private").status_code == 401
+    assert ran == []
+    response = client.options("/private")
+    assert (response.status_code, response.text) == (200, "private")
+    assert ran == ["OPTIONS"]
+    assert client.options("/automatic").status_code == 200
+    assert ran == ["OPTIONS"]  # Flask answered without calling the view
+
+
 def test_get_json_without_json_is_415_from_werkzeug_2_3_and_400_before() -> None:
     # Chapter 5, "what UserAPI does with bad input".
     app = Flask(__name__)
@@ -358,6 +397,40 @@ def test_the_int_text_limit_is_adjustable() -> None:
         check=True,
     )
     assert result.stdout == "5000\n"
+
+
+def test_a_long_url_int_is_404_from_werkzeug_3_1_9_and_500_before() -> None:
+    # Chapter 1, the dropdown under "The bound matters": the Werkzeug release
+    # decides, whichever Flask is installed; the view never runs.
+    werkzeug = tuple(int(part) for part in re.findall(r"\d+", version("werkzeug"))[:3])
+    app = Flask(__name__)
+    app.logger.disabled = True  # the 500's logged traceback
+    ran: list[int] = []
+
+    @app.get("/square/<int:number>")
+    def square(number: int) -> dict[str, int]:
+        ran.append(number)
+        return {"square": number * number}
+
+    client = app.test_client()
+    expected = 404 if werkzeug >= (3, 1, 9) else 500
+    assert client.get("/square/" + "9" * 4301).status_code == expected
+    assert client.get("/square/" + "0" * 4300 + "5").status_code == expected
+    assert client.get("/square/12").json == {"square": 144}
+    assert ran == [12]
+
+
+@pytest.mark.skipif(FLASK_VERSION != (2, 2), reason="a fact about Flask 2.2's metadata")
+def test_flask_2_2_asks_for_werkzeug_2_2_2_or_later_only() -> None:
+    # Chapter 1, the same dropdown: Flask 2.2.5 installs with Werkzeug 3 too.
+    from importlib.metadata import requires
+
+    wanted = [
+        re.sub(r"[\s()]", "", line)
+        for line in requires("flask") or []
+        if re.match(r"werkzeug\b", line, re.I)
+    ]
+    assert wanted == ["Werkzeug>=2.2.2"]
 
 
 class Mismatch:

@@ -167,6 +167,40 @@ def test_app_config_provide_automatic_options(
     assert (response.status_code, response.text) == (200, listed_body)
 
 
+@pytest.mark.clause("view.provide_automatic_options.meaning")
+def test_automatic_options_off_and_an_options_method(
+    views: ModuleType, app: Flask, client: FlaskClient
+) -> None:
+    # Chapter 3, "What as_view sets after the decorators run" (Quiet): with
+    # provide_automatic_options = False, OPTIONS gets a 405 unless it is in the
+    # view's methods. A View's options method changes nothing; a MethodView's
+    # options handler puts OPTIONS in its methods, and then answers it.
+    class QuietView(views.View):  # type: ignore[name-defined,misc]
+        provide_automatic_options = False
+
+        def options(self) -> str:
+            return "never called"
+
+        def dispatch_request(self) -> str:
+            return "quiet"
+
+    class QuietMethodView(views.MethodView):  # type: ignore[name-defined,misc]
+        provide_automatic_options = False
+
+        def get(self) -> str:
+            return "quiet"
+
+        def options(self) -> str:
+            return "from options"
+
+    app.add_url_rule("/view", view_func=QuietView.as_view("view"))
+    app.add_url_rule("/method-view", view_func=QuietMethodView.as_view("method_view"))
+    assert client.options("/view").status_code == 405
+    assert "OPTIONS" in QuietMethodView.methods
+    response = client.options("/method-view")
+    assert (response.status_code, response.text) == (200, "from options")
+
+
 def test_empty_methods_list_defers_to_add_url_rule(
     views: ModuleType, app: Flask, client: FlaskClient
 ) -> None:
@@ -181,8 +215,9 @@ def test_empty_methods_list_defers_to_add_url_rule(
 def test_a_class_registered_directly_is_called_with_the_url_variables(
     views: ModuleType, app: Flask, client: FlaskClient
 ) -> None:
-    # viewlib/views.py's module docstring: without an __init__ that takes the
-    # URL variables the call raises TypeError; with one it returns an
+    # viewlib/views.py's module docstring: if the rule has URL variables that
+    # __init__ does not take, the call raises TypeError; otherwise (an
+    # __init__ that takes them, or a rule without any) it returns an
     # instance, which Flask rejects as a response.
     def dispatch_request(self: Any, name: str) -> str:
         return f"Hello, {name}"
@@ -198,7 +233,10 @@ def test_a_class_registered_directly_is_called_with_the_url_variables(
     )
     app.add_url_rule("/bare/<name>", view_func=bare)
     app.add_url_rule("/taking/<name>", view_func=taking)
+    app.add_url_rule("/no-variables", view_func=bare)
     with pytest.raises(TypeError, match="takes no arguments"):
         client.get("/bare/Ada")
     with pytest.raises(TypeError, match="did not return a valid response"):
         client.get("/taking/Ada")
+    with pytest.raises(TypeError, match="but it was a Bare"):
+        client.get("/no-variables")

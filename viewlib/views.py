@@ -4,9 +4,9 @@
 
 Flask's router calls the registered ``view_func`` with the URL variables as
 keyword arguments. Calling a View subclass that way would call the class
-itself: without an ``__init__`` that takes the URL variables it raises
-``TypeError``, and with one it returns an instance, which Flask rejects as a
-response. So a class-based view is not registered directly:
+itself: if the rule has URL variables that ``__init__`` does not take, that
+raises ``TypeError``; otherwise it returns an instance, which Flask rejects
+as a response. So a class-based view is not registered directly:
 :meth:`~viewlib.View.as_view` builds a small function around the class, and
 that function is what ``app.add_url_rule`` receives.
 Everything the router needs to know (the HTTP methods, whether to answer
@@ -91,9 +91,10 @@ class View:
     #: Whether Flask answers ``OPTIONS`` requests for this route by itself.
     #: ``None`` defers to ``add_url_rule``, which does unless the methods
     #: include ``OPTIONS`` or (from Flask 3.1) ``PROVIDE_AUTOMATIC_OPTIONS``
-    #: is false. ``True`` answers even when the methods include ``OPTIONS``,
-    #: but up to Flask 3.1 only then (Flask 3.2 adds ``OPTIONS``; otherwise a
-    #: 405). ``False`` turns the automatic answer off.
+    #: is false when the route is added. ``True`` answers even when the
+    #: methods include ``OPTIONS``, but up to Flask 3.1 only then (Flask 3.2
+    #: adds ``OPTIONS``; otherwise a 405). ``False`` turns the automatic
+    #: answer off.
     provide_automatic_options: ClassVar[bool | None] = None
 
     #: Decorators for the generated view function, applied in list order:
