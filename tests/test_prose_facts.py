@@ -31,8 +31,8 @@ sentence links to the place it is stated once:
   mismatched names, chapter 2's missing ``config``), which the listings elide;
 - when an ``asyncio.Lock`` shared by requests is tied to one request's event
   loop: at its first wait from Python 3.10, when it is made on 3.9 (chapter 8,
-  "One event loop per request"), on this Python and on a Python 3.9 if one is
-  on the ``PATH``.
+  "Going deeper: where the coroutine runs"), on this Python and on a Python
+  3.9 if one is on the ``PATH``.
 - what chapter 4's ``NoteAPI`` meets on a real connection: a bodiless
   ``PUT`` from ``http.client`` or requests (``Content-Length: 0``), a
   malformed length (waitress answers it with its own ``400``), bytes past
@@ -561,8 +561,8 @@ def python_3_9() -> str:
 def test_an_asyncio_lock_is_tied_to_a_loop_at_its_first_wait_from_3_10(
     interpreter: str,
 ) -> None:
-    # Chapter 8, "One event loop per request": the sentences on sharing an
-    # asyncio.Lock between requests, and what Python 3.9 does instead.
+    # Chapter 8, "Going deeper: where the coroutine runs": the sentences on
+    # sharing an asyncio.Lock between requests, and what Python 3.9 does instead.
     executable = sys.executable if interpreter == "this" else python_3_9()
     result = subprocess.run(
         [executable, "-c", SHARED_LOCK_SCRIPT],

@@ -15,7 +15,7 @@ from __future__ import annotations
 import functools
 from typing import Any, Callable, TypeVar
 
-from flask import request, session
+from flask import jsonify, request, session
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException, Unauthorized
 
@@ -48,7 +48,13 @@ class JSONErrorsMixin:
         except HTTPException as error:
             if error.code is None:  # abort(response): already a full response
                 raise
-            return {"error": error.name, "detail": error.description}, error.code
+            # Werkzeug's response for the error has its status and headers (a
+            # 405's Allow, a 429's Retry-After); only its HTML body is replaced.
+            response = error.get_response()
+            body = jsonify(error=error.name, detail=error.description)
+            response.set_data(body.get_data())
+            response.mimetype = "application/json"
+            return response
 
 
 def login_required(view: F) -> F:
