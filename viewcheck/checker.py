@@ -118,7 +118,11 @@ class Finding:
     url: str
 
     def format(self) -> str:
-        """The command line's form: ``PATH:LINE: CODE message; hint; see URL``."""
+        """The command line's form: ``PATH:LINE: CODE MESSAGE; hint: HINT; see URL``.
+
+        >>> Finding("ping.py", 4, 4, "CBV106", "no handler", "write one", "ch4.html").format()
+        'ping.py:4: CBV106 no handler; hint: write one; see ch4.html'
+        """
         return (
             f"{self.path}:{self.line}: {self.code} {self.message}; "
             f"hint: {self.hint}; see {self.url}"
