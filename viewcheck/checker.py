@@ -120,8 +120,9 @@ class Finding:
     def format(self) -> str:
         """The command line's form: ``PATH:LINE: CODE MESSAGE; hint: HINT; see URL``.
 
-        >>> Finding("ping.py", 4, 4, "CBV106", "no handler", "write one", "ch4.html").format()
-        'ping.py:4: CBV106 no handler; hint: write one; see ch4.html'
+        >>> found = Finding("a.py", 4, 4, "CBV106", "no handler", "add one", "a.html")
+        >>> found.format()
+        'a.py:4: CBV106 no handler; hint: add one; see a.html'
         """
         return (
             f"{self.path}:{self.line}: {self.code} {self.message}; "

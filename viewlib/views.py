@@ -268,9 +268,10 @@ class MethodView(View):
         :attr:`~viewlib.View.methods` or the route lists it, or the handler is
         ``None``) raises :exc:`AssertionError` naming it, which Flask turns
         into a 500 unless exceptions propagate (testing mode,
-        ``PROPAGATE_EXCEPTIONS``). That is what Flask's own class does too, through an ``assert``
-        statement; Flask does not document the error, and under ``python -O``
-        its ``assert`` is skipped and a :exc:`TypeError` follows instead.
+        ``PROPAGATE_EXCEPTIONS``). That is what Flask's own class does too,
+        through an ``assert`` statement; Flask does not document the error,
+        and under ``python -O`` its ``assert`` is skipped and a
+        :exc:`TypeError` follows instead.
         viewlib raises in every mode: see the API page's "Differences from
         flask.views".
         """
