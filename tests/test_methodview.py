@@ -326,6 +326,10 @@ def test_unimplemented_method_raises_assertion_error(
     app.config["PROPAGATE_EXCEPTIONS"] = True  # ...unless exceptions propagate
     with unimplemented(views, "POST"):
         client.post("/")
+    app.config["PROPAGATE_EXCEPTIONS"] = None  # the default: testing or debug
+    app.debug = True
+    with unimplemented(views, "POST"):
+        client.post("/")
 
 
 @pytest.mark.clause(

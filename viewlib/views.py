@@ -131,7 +131,7 @@ class View:
         """Turn the class into a view function for ``add_url_rule``.
 
         *name* becomes the function's ``__name__``, which ``add_url_rule``
-        takes as the endpoint (what ``url_for`` takes) unless given
+        uses as the endpoint (the name ``url_for`` takes) unless given
         ``endpoint=``; a blueprint puts its own name and a dot in front. Every
         other argument is passed on to the class's ``__init__``, so one class can
         serve several routes with different settings:
@@ -267,7 +267,7 @@ class MethodView(View):
         A method that reaches the view without a handler (because
         :attr:`~viewlib.View.methods` or the route lists it, or the handler is
         ``None``) raises :exc:`AssertionError` naming it, which Flask turns
-        into a 500 unless exceptions propagate (testing mode,
+        into a 500 unless exceptions propagate (testing or debug mode,
         ``PROPAGATE_EXCEPTIONS``). That is what Flask's own class does too,
         through an ``assert`` statement; Flask does not document the error,
         and under ``python -O`` its ``assert`` is skipped and a
