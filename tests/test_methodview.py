@@ -323,6 +323,13 @@ def test_unimplemented_method_raises_assertion_error(
 
     app.testing = False  # outside testing mode the client sees a plain 500
     assert client.post("/").status_code == 500
+    app.config["PROPAGATE_EXCEPTIONS"] = True  # ...unless exceptions propagate
+    with unimplemented(views, "POST"):
+        client.post("/")
+    app.config["PROPAGATE_EXCEPTIONS"] = None  # the default: testing or debug
+    app.debug = True
+    with unimplemented(views, "POST"):
+        client.post("/")
 
 
 @pytest.mark.clause(

@@ -48,7 +48,15 @@ sentence links to the place it is stated once:
   hypothesis's from being imported, while a ``conftest.py`` still loads
   (chapter 6);
 - that ``flask --app FILE`` takes the module's ``app``, or calls its
-  ``create_app()`` when it has none (the glossary's "app factory").
+  ``create_app()`` when it has none (the glossary's "app factory");
+- that on a threaded server two requests run a decorator's wrapper at once,
+  so chapter 3's hit counter can lose a count without a lock (chapter 3,
+  "decorators see the endpoint name");
+- that flask-cors's ``cross_origin`` answers a preflight on the class
+  (``provide_automatic_options = False``) or around what ``as_view``
+  returned up to Flask 3.1 and not on Flask 3.2, while ``CORS(app)`` does on
+  both (chapter 3, the ``cross_origin`` dropdown; chapter 3's listing shows
+  only the current release's answer).
 
 Everything runs on 127.0.0.1 with ephemeral ports and bounded waits, and
 asserts no timing.
@@ -56,6 +64,7 @@ asserts no timing.
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 import logging
@@ -70,6 +79,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib.metadata import version
 from pathlib import Path
+from types import ModuleType
+from typing import Any
 
 import pytest
 from bounded_body import read_body
@@ -843,3 +854,93 @@ def test_flask_finds_the_modules_app_or_calls_its_factory() -> None:
     assert not hasattr(bookshelf, "app")
     assert find_best_app(bookshelf).name == "bookshelf"  # create_app() called
     assert find_best_app(hello) is hello.app
+
+
+def test_a_hit_counter_can_lose_a_count_on_a_threaded_server(
+    views: ModuleType,
+) -> None:
+    # `hits[endpoint] += 1` reads, then writes. This dict holds each read
+    # until a second request has read too, which it can only do if two
+    # requests run the wrapper at once; both then write the same count.
+    both_read = threading.Barrier(2, timeout=TIMEOUT)
+
+    class Hits(dict[str, int]):
+        def __getitem__(self, key: str) -> int:
+            value = super().__getitem__(key)
+            both_read.wait()
+            return value
+
+    hits = Hits()
+
+    def count_hits(view: Any) -> Any:
+        endpoint = view.__name__
+        hits[endpoint] = 0
+
+        @functools.wraps(view)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            hits[endpoint] += 1
+            return view(*args, **kwargs)
+
+        return wrapper
+
+    class Page(views.View):  # type: ignore[name-defined,misc]
+        decorators = [count_hits]
+
+        def dispatch_request(self) -> str:
+            return "ok"
+
+    app = Flask(__name__)
+    app.add_url_rule("/", view_func=Page.as_view("home"))
+    answers: list[str] = []
+
+    def get(base_url: str) -> None:
+        with urllib.request.urlopen(base_url, timeout=TIMEOUT) as response:
+            answers.append(response.read().decode())
+
+    with werkzeug_serving(app) as base_url:
+        threads = [threading.Thread(target=get, args=(base_url,)) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(TIMEOUT)
+    assert answers == ["ok", "ok"]  # both passed the barrier: at once
+    assert dict(hits) == {"home": 1}  # two requests, one count
+
+
+def test_cross_origin_answers_preflights_up_to_flask_3_1_and_cors_app_on_both(
+    views: ModuleType,
+) -> None:
+    from flask_cors import CORS, cross_origin  # type: ignore[import-untyped]
+
+    preflight = {
+        "Origin": "https://example.com",
+        "Access-Control-Request-Method": "GET",
+    }
+
+    class Data(views.View):  # type: ignore[name-defined,misc]
+        decorators = [cross_origin()]
+
+        def dispatch_request(self) -> str:
+            return "data"
+
+    class QuietData(Data):
+        provide_automatic_options = False
+
+    class PlainData(views.View):  # type: ignore[name-defined,misc]
+        def dispatch_request(self) -> str:
+            return "data"
+
+    app = Flask(__name__)
+    app.logger.disabled = True  # the 500s on Flask 3.2 would log a traceback
+    app.add_url_rule("/on-class", view_func=QuietData.as_view("on_class"))
+    app.add_url_rule("/after", view_func=cross_origin()(PlainData.as_view("after")))
+    app_wide = Flask(__name__)
+    CORS(app_wide)
+    app_wide.add_url_rule("/data", view_func=PlainData.as_view("data"))
+    client = app.test_client()
+    expected = 500 if FLASK_VERSION >= (3, 2) else 200  # through cross_origin
+    for url in ("/on-class", "/after"):
+        assert client.options(url, headers=preflight).status_code == expected
+    response = app_wide.test_client().options("/data", headers=preflight)
+    assert response.status_code == 200
+    assert response.headers["Access-Control-Allow-Origin"] == "https://example.com"

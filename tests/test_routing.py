@@ -135,6 +135,37 @@ def test_options_handling(
         assert set(response.allow) == allow
 
 
+def requires_options(view: Any) -> Any:
+    """A decorator that, like flask-cors's ``cross_origin``, asks for OPTIONS."""
+    view.required_methods = {"OPTIONS"}
+    return view
+
+
+@pytest.mark.parametrize(
+    ("attribute", "expected"),
+    [(None, AUTOMATIC), (False, TO_THE_VIEW), (True, AUTOMATIC)],
+)
+def test_options_from_required_methods_whatever_the_setting(
+    views: ModuleType,
+    app: Flask,
+    client: FlaskClient,
+    attribute: bool | None,
+    expected: tuple[int, str, set[str] | None],
+) -> None:
+    # Chapter 1 and viewlib's provide_automatic_options comment: with methods
+    # alone, True adds no OPTIONS up to Flask 3.1 (test_options_handling),
+    # but add_url_rule adds a view function's required_methods whatever the
+    # setting, so OPTIONS reaches the route, and True answers it on every
+    # release.
+    view = echo_view(views, provide_automatic_options=attribute)
+    view.decorators = [requires_options]
+    app.add_url_rule("/", view_func=view.as_view("echo"))
+    response = client.options("/")
+    assert (response.status_code, response.text) == expected[:2]
+    rule = next(app.url_map.iter_rules("echo"))
+    assert set(rule.methods or ()) == {"GET", "HEAD", "OPTIONS"}
+
+
 @pytest.mark.clause("view.provide_automatic_options.meaning")
 @pytest.mark.parametrize(
     ("attribute", "listed_body"),

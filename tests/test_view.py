@@ -6,11 +6,14 @@ Each test runs against viewlib and flask.views (see conftest.py).
 from __future__ import annotations
 
 import functools
+import gc
+import re
+import weakref
 from types import ModuleType
 from typing import Any
 
 import pytest
-from flask import Flask, url_for
+from flask import Blueprint, Flask, url_for
 from flask.testing import FlaskClient
 
 
@@ -196,6 +199,99 @@ def test_one_shared_instance_when_init_every_request_is_false(
 
     counting.as_view("another", probe)  # each as_view call builds its own
     assert len(probe.created) == 2
+
+
+def test_a_per_request_instance_is_dropped_when_the_view_returns(
+    views: ModuleType, app: Flask, client: FlaskClient
+) -> None:
+    # Chapter 2: each request builds an instance for its own view call.
+    # Nothing keeps it once the view has returned: after_request finds it
+    # gone even after a collection (so no reference, not just no refcount).
+    events: list[str] = []
+
+    class Tracked(views.View):  # type: ignore[name-defined,misc]
+        def __init__(self) -> None:
+            weakref.finalize(self, events.append, "instance dropped")
+
+        def dispatch_request(self) -> str:
+            events.append("dispatch_request")
+            return "ok"
+
+    @app.after_request
+    def after(response: Any) -> Any:
+        gc.collect()
+        events.append("after_request")
+        return response
+
+    app.add_url_rule("/", view_func=Tracked.as_view("tracked"))
+    assert client.get("/").text == "ok"
+    assert events == ["dispatch_request", "instance dropped", "after_request"]
+
+
+@pytest.mark.parametrize(
+    ("rule", "expected"),
+    [
+        ("/x", "missing 1 required positional argument: 'word'"),
+        ("/x/<slug>", "got an unexpected keyword argument 'slug'"),
+    ],
+)
+def test_a_class_registered_directly_fails_when_the_url_does_not_fit_init(
+    views: ModuleType, app: Flask, client: FlaskClient, rule: str, expected: str
+) -> None:
+    # viewlib's module docstring: calling the class with URL variables that
+    # do not fit __init__'s parameters raises TypeError (Python's).
+    class NeedsWord(views.View):  # type: ignore[name-defined,misc]
+        def __init__(self, word: str) -> None:
+            self.word = word
+
+        def dispatch_request(self) -> str:
+            return self.word
+
+    app.add_url_rule(rule, view_func=NeedsWord)
+    with pytest.raises(TypeError, match=re.escape(expected)):
+        client.get(rule.replace("<slug>", "intro"))
+
+
+def test_a_class_registered_directly_returns_an_instance_flask_rejects(
+    views: ModuleType, app: Flask, client: FlaskClient
+) -> None:
+    # viewlib's module docstring: when the variables fit, the call returns an
+    # instance, which Flask does not accept as a response.
+    class Page(views.View):  # type: ignore[name-defined,misc]
+        def __init__(self, slug: str) -> None:
+            self.slug = slug
+
+        def dispatch_request(self) -> str:
+            return self.slug
+
+    app.add_url_rule("/pages/<slug>", view_func=Page)
+    with pytest.raises(TypeError, match="return type must be a string, dict, list"):
+        client.get("/pages/intro")
+
+
+def test_the_name_is_the_endpoint_unless_given_and_a_blueprint_prefixes_it(
+    views: ModuleType,
+) -> None:
+    # as_view's docstring: the name becomes the function's __name__, which
+    # add_url_rule uses as the endpoint unless endpoint= is given; a
+    # blueprint puts its own name in front.
+    class Hi(views.View):  # type: ignore[name-defined,misc]
+        def dispatch_request(self) -> str:
+            return "hi"
+
+    app = Flask(__name__)
+    admin = Blueprint("admin", __name__)
+    admin.add_url_rule("/hi", view_func=Hi.as_view("hi"))
+    app.add_url_rule("/hi", view_func=Hi.as_view("hi"))
+    app.add_url_rule("/other", endpoint="other", view_func=Hi.as_view("hi"))
+    app.register_blueprint(admin, url_prefix="/admin")
+    assert app.view_functions["other"].__name__ == "hi"
+    endpoints = {rule.rule: rule.endpoint for rule in app.url_map.iter_rules()}
+    assert endpoints["/hi"] == "hi"
+    assert endpoints["/other"] == "other"
+    assert endpoints["/admin/hi"] == "admin.hi"
+    with app.test_request_context():
+        assert url_for("admin.hi") == "/admin/hi"
 
 
 @pytest.mark.clause("view.decorators.type", "view.decorators.order")

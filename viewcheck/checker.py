@@ -118,7 +118,12 @@ class Finding:
     url: str
 
     def format(self) -> str:
-        """The command line's form: ``PATH:LINE: CODE message; hint; see URL``."""
+        """The command line's form: ``PATH:LINE: CODE MESSAGE; hint: HINT; see URL``.
+
+        >>> found = Finding("a.py", 4, 4, "CBV106", "no handler", "add one", "a.html")
+        >>> found.format()
+        'a.py:4: CBV106 no handler; hint: add one; see a.html'
+        """
         return (
             f"{self.path}:{self.line}: {self.code} {self.message}; "
             f"hint: {self.hint}; see {self.url}"

@@ -4,7 +4,7 @@
 
 Flask's router calls the registered ``view_func`` with the URL variables as
 keyword arguments. Calling a View subclass that way would call the class
-itself: if the rule has URL variables that ``__init__`` does not take, that
+itself: if the URL variables do not fit ``__init__``'s parameters, that
 raises ``TypeError``; otherwise it returns an instance, which Flask rejects
 as a response. So a class-based view is not registered directly:
 :meth:`~viewlib.View.as_view` builds a small function around the class, and
@@ -92,9 +92,10 @@ class View:
     #: ``None`` defers to ``add_url_rule``, which does unless the methods
     #: include ``OPTIONS`` or (from Flask 3.1) ``PROVIDE_AUTOMATIC_OPTIONS``
     #: is false when the route is added. ``True`` answers even when the
-    #: methods include ``OPTIONS``, but up to Flask 3.1 only then (Flask 3.2
-    #: adds ``OPTIONS``; otherwise a 405). ``False`` turns the automatic
-    #: answer off.
+    #: methods include ``OPTIONS``; up to Flask 3.1 only when the route
+    #: accepts ``OPTIONS`` (through the methods or the function's
+    #: ``required_methods``), otherwise a 405 (Flask 3.2 adds ``OPTIONS``).
+    #: ``False`` turns the automatic answer off.
     provide_automatic_options: ClassVar[bool | None] = None
 
     #: Decorators for the generated view function, applied in list order:
@@ -129,8 +130,10 @@ class View:
     def as_view(cls, name: str, *class_args: Any, **class_kwargs: Any) -> RouteCallable:
         """Turn the class into a view function for ``add_url_rule``.
 
-        *name* becomes the endpoint (what ``url_for`` takes). Every other
-        argument is passed on to the class's ``__init__``, so one class can
+        *name* becomes the function's ``__name__``, which ``add_url_rule``
+        uses as the endpoint (the name ``url_for`` takes) unless given
+        ``endpoint=``; a blueprint puts its own name and a dot in front. Every
+        other argument is passed on to the class's ``__init__``, so one class can
         serve several routes with different settings:
 
         >>> from flask import Flask
@@ -263,10 +266,12 @@ class MethodView(View):
 
         A method that reaches the view without a handler (because
         :attr:`~viewlib.View.methods` or the route lists it, or the handler is
-        ``None``) raises :exc:`AssertionError` naming it, and Flask answers
-        500. That is what Flask's own class does too, through an ``assert``
-        statement; Flask does not document the error, and under ``python -O``
-        its ``assert`` is skipped and a :exc:`TypeError` follows instead.
+        ``None``) raises :exc:`AssertionError` naming it, which Flask turns
+        into a 500 unless exceptions propagate (testing or debug mode,
+        ``PROPAGATE_EXCEPTIONS``). That is what Flask's own class does too,
+        through an ``assert`` statement; Flask does not document the error,
+        and under ``python -O`` its ``assert`` is skipped and a
+        :exc:`TypeError` follows instead.
         viewlib raises in every mode: see the API page's "Differences from
         flask.views".
         """
