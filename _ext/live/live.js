@@ -207,10 +207,16 @@
   function receive(entry, data) {
     const call = entry.pending.get(data.id);
     if (data.type === "progress") progressTo(data.text);
-    else if (data.type === "ready") entry.waiting?.resolve();
+    else if (data.type === "ready") {
+      entry.phases = data.phases;
+      entry.waiting?.resolve();
+    }
     else if (data.type === "failed") entry.waiting?.reject(new Error(data.message));
     else if (data.type === "output") call?.onOutput(data.text);
-    else if (data.type === "done") call?.resolve(data.result);
+    else if (data.type === "done") {
+      if (call) call.ms = data.ms;
+      call?.resolve(data.result);
+    }
     else if (data.type === "error") call?.reject(new Error(data.message));
     else if (data.type === "fatal") crash(entry, data.message);
   }
@@ -257,7 +263,7 @@
   // Run a function of runner.py in the worker: its answer, an object.
   // `clean`: the call runs none of the reader's code and changes nothing the
   // page's examples see, so "Check this page" need not start a fresh Python.
-  async function call(fn, args, onOutput = () => {}, { progress, pytest, clean } = {}) {
+  async function call(fn, args, onOutput = () => {}, { progress, pytest, clean, ran } = {}) {
     const entry = await ready(progress || (() => {}));
     if (pytest) await needPytest(entry);
     if (!clean) entry.dirty = true;
@@ -268,12 +274,16 @@
           restart(new Stopped(`Stopped after ${limits.seconds} s, the time limit for one run.`));
         }
       }, limits.seconds * 1000);
+      const pending = { onOutput };
       const settle = (then) => (value) => {
         clearTimeout(timer);
         entry.pending.delete(id);
+        if (ran && pending.ms !== undefined) ran(pending.ms);
         then(value);
       };
-      entry.pending.set(id, { onOutput, resolve: settle(resolve), reject: settle(reject) });
+      pending.resolve = settle(resolve);
+      pending.reject = settle(reject);
+      entry.pending.set(id, pending);
       entry.worker.postMessage({ type: "call", id, fn, args });
     });
   }
@@ -327,15 +337,31 @@
     return `\n✗ The output differs from the page's in ${what}:\n${shown.join("\n")}`;
   }
 
-  async function runOne(block, progress) {
+  // Where the time of the last Run went, in ms (viewlibLive.timings; the
+  // live tests record it): from the press to Python ready, to the examples
+  // above done, to the first output shown; how long the examples above and
+  // the example itself ran in Python; and, when this press started Python,
+  // each step of its start in the worker.
+  let timings = {};
+  const stopwatch = () => {
+    const started = performance.now();
+    timings = {};
+    return (name) => (timings[name] ??= Math.round(performance.now() - started));
+  };
+
+  async function runOne(block, progress, { ran, shown = () => {} } = {}) {
     begin(block);
-    const onOutput = (text) => block.output.append(text);
+    const onOutput = (text) => {
+      block.output.append(text);
+      shown();
+    };
     const args = [block.kind, code(block), block.key, block.skip, block.skipAll, block.name];
     const pytest = usesPytest(block);
-    const result = await call("run", args, onOutput, { progress, pytest });
+    const result = await call("run", args, onOutput, { progress, pytest, ran });
     const differs = result.differences && result.differences.length;
     block.output.textContent =
       (result.output || "(no output)") + more(result.omitted) + verdict(result);
+    shown();
     setState(block, result.ok && !differs ? "passed" : "failed");
     block.ran = true;
     return result;
@@ -368,6 +394,8 @@
     active = block;
     setControl(block.button, "Stop", `Stop ${block.label}`);
     const progress = (text) => (block.status.textContent = text);
+    const lap = stopwatch();
+    const starting = python;
     progress(python ? "" : "loading Python…");
     try {
       if (block.kind === "exercise") {
@@ -382,12 +410,27 @@
         // A page's examples run in order, in one namespace: first the earlier
         // ones not run yet (all of them after a restart), as sybil runs them.
         const earlier = runnable.slice(0, runnable.indexOf(block)).filter((b) => !b.ran);
+        const entry = await ready(progress);
+        lap("Python ready");
+        let above = 0;
+        const ranAbove = (ms) => (above += ms);
         for (const [number, before] of earlier.entries()) {
           progress(`running the ${earlier.length} examples above first: ${number + 1}…`);
-          await runOne(before, progress);
+          await runOne(before, progress, { ran: ranAbove });
         }
+        lap("examples above done");
         progress("running…");
-        await runOne(block, progress);
+        const ran = (ms) => (timings["in Python: the example"] = ms);
+        await runOne(block, progress, { ran, shown: () => lap("first output") });
+        lap("result");
+        Object.assign(timings, {
+          "examples above run": earlier.length,
+          "in Python: the examples above": above,
+          "Python at the press": starting ? (starting.phases ? "ready" : "starting") : "none",
+        });
+        for (const [step, ms] of Object.entries(entry.phases || {})) {
+          timings[`worker: ${step}`] = ms;
+        }
         announce(`${block.label}: ${block.node.dataset.liveState}, output below`);
       }
       progress("");
@@ -407,6 +450,9 @@
 
   window.viewlibLive = {
     limits,
+    get timings() {
+      return timings;
+    },
     call: (fn, args, onOutput) => call(fn, args, onOutput),
     evaluate: (source, key = null) => call("evaluate", [source, key]),
   };
