@@ -16,6 +16,7 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import os
 import re
 import subprocess
 import sys
@@ -289,6 +290,7 @@ def test_first_run_timing_bytes_and_an_edited_example(
         assert timings["examples above run"] == 0, timings
         assert timings["first output"] <= timings["result"], timings
         FIGURES[f"{start}: ms of the first Run, by step"] = timings
+        FIGURES[f"{start}: load average (1 min) at the time"] = os.getloadavg()[0]
         assert first.get_attribute("data-live-state") == "passed"
         if start == "cold":
             seen = browser.execute_script("return window.statusSeen")
@@ -297,6 +299,14 @@ def test_first_run_timing_bytes_and_an_edited_example(
             FIGURES["chapter 1: KB sent by the first output"] = (
                 before + served()[1]
             ) // 1000
+    # Flask was imported from the bytecode fetch.py compiled (PEP 552's
+    # unchecked hash, flags 1), not compiled in the page (a date, flags 0).
+    compiled = json.loads((LIVE / "manifest.json").read_text()).get("bytecode")
+    flags = browser.execute_async_script(
+        "viewlibLive.evaluate(arguments[0]).then(arguments[1])",
+        "import flask, pathlib\npathlib.Path(flask.__cached__).read_bytes()[4:8].hex()",
+    )["value"]
+    assert flags == ("01000000" if compiled else "00000000"), flags
     # An unedited session matches the page; an edited one shows both outputs.
     session = next(b for b in blocks(browser, "doctest") if "/hello/World" in b.text)
     assert run(browser, session).endswith("✓ The output matches the page's.")

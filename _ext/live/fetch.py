@@ -16,6 +16,13 @@ What it gets, and how each piece is checked:
   fall back to pure Python when there is no C compiler, so they are built
   with ``CC=/bin/false``.
 
+Then, where Node.js is installed, ``compile.mjs`` runs ``bytecode.py`` in
+that Pyodide to add compiled files (``.pyc``) to its standard library and to
+the wheels: the browser's Python then imports them without compiling the
+sources each time a worker starts, most of a warm start's time. Without
+Node.js the cache holds sources only (slower to start, the same behaviour);
+once Node.js is there, the next run of this script fetches and compiles again.
+
 ``manifest.json`` lists every file with its sha256; the Sphinx extension
 (``_ext/live/__init__.py``) checks those hashes again when it copies the files
 into the built site. A complete cache is reused as long as the pins and
@@ -77,6 +84,8 @@ LIBRARIES = (
 TEST_LIBRARIES = ("pytest",)
 #: Published as compiled wheels only: built here from source, without a compiler.
 BUILT_PURE = ("markupsafe", "pyyaml")
+#: Runs bytecode.py in Pyodide (Node.js): the browser's Python, compiled ahead.
+COMPILE = Path(__file__).with_name("compile.mjs")
 
 
 def sha256(path: Path) -> str:
@@ -92,6 +101,8 @@ def inputs() -> dict[str, object]:
         "python": PYTHON_VERSION,
         "libraries": [*LIBRARIES, *TEST_LIBRARIES],
         "requirements.txt": hashlib.sha256(requirements).hexdigest(),
+        "bytecode": bool(shutil.which("node"))
+        and sha256(COMPILE.with_name("bytecode.py")),
     }
 
 
@@ -258,6 +269,20 @@ def download_wheels(wheels: Path, test_wheels: Path) -> None:
             wheel.unlink()
 
 
+def compile_bytecode(cache: Path) -> None:
+    """Add compiled files to the cache's standard library and wheels (Node.js)."""
+    node = shutil.which("node")
+    if not node:
+        print("live: no Node.js, so no compiled files: a worker starts slower")
+        return
+    subprocess.run(
+        [node, str(COMPILE), str(cache / "pyodide"), str(cache)],
+        check=True,
+        stdout=subprocess.DEVNULL,
+        timeout=600,
+    )
+
+
 def fetch(cache: Path = CACHE) -> None:
     """Fill a fresh folder and swap it in: a failed fetch keeps the old cache."""
     with tempfile.TemporaryDirectory(prefix="live-fetch-") as tmp:
@@ -266,6 +291,7 @@ def fetch(cache: Path = CACHE) -> None:
         unpack_pyodide(pyodide_tarball(work), fresh / "pyodide")
         download_wheels(fresh / "wheels", fresh / "test-wheels")
         (fresh / "constraints.txt").unlink()
+        compile_bytecode(fresh)
         files = {
             path.relative_to(fresh).as_posix(): sha256(path)
             for path in sorted(fresh.rglob("*"))

@@ -70,13 +70,14 @@ async function get(base, name, digest, onBytes) {
   return data;
 }
 
-// Fetch a group of files, saying how much of it has come.
-async function fetchAll(base, manifest, names, what) {
+// What to call with each piece of a group of files that comes: it says how
+// much of the group has come, at most every 150 ms.
+function meter(manifest, names, what) {
   const sizes = manifest.sizes || {};
   const total = names.reduce((sum, name) => sum + (sizes[name] || 0), 0);
   let received = 0;
   let said = 0;
-  const onBytes = (count) => {
+  return (count) => {
     received += count;
     const now = Date.now();
     if (total && now - said > 150) {
@@ -84,28 +85,49 @@ async function fetchAll(base, manifest, names, what) {
       post({ type: "progress", text: `${what}… ${megabytes(received)} of ${megabytes(total)} MB` });
     }
   };
+}
+
+// Fetch files, each checked.
+function fetchAll(base, manifest, names, onBytes) {
   return Promise.all(names.map((name) => get(base, name, manifest.files[name], onBytes)));
 }
 
 async function boot(base, manifest) {
   const files = manifest.files;
   const names = (prefix) => Object.keys(files).filter((name) => name.startsWith(prefix));
-  // Pyodide's own files first (checked, and then in the browser's cache),
-  // the wheels and this checkout's modules alongside.
+  // Pyodide's own files, checked; Python starts on them while the wheels
+  // and this checkout's modules still come. Pyodide reads the standard
+  // library and its lock file from the bytes checked here, not again.
   const core = names("pyodide/").filter((name) => !name.endsWith(".mjs"));
-  const [, wheels, local, source] = await timed("fetch and check the files", () =>
-    Promise.all([
-      fetchAll(base, manifest, core, "loading Python"),
-      fetchAll(base, manifest, names("wheels/"), "loading Python"),
-      get(base, "local.zip", files["local.zip"], () => {}),
-      get(base, "runner.py", files["runner.py"], () => {}),
-    ]),
+  const others = [...names("wheels/"), "local.zip", "runner.py"];
+  const onBytes = meter(manifest, [...core, ...others], "loading Python");
+  const rest = timed("fetch and check the wheels and local.zip", () =>
+    fetchAll(base, manifest, others, onBytes),
   );
+  rest.catch(() => {}); // awaited below, where a failure is reported
+  const checked = await timed("fetch and check Pyodide's files", async () => {
+    const data = await fetchAll(base, manifest, core, onBytes);
+    return Object.fromEntries(core.map((name, index) => [name, data[index]]));
+  });
   post({ type: "progress", text: "starting Python…" });
   const pyodide = await timed("start Python", async () => {
     const { loadPyodide } = await import(`${base}pyodide/pyodide.mjs`);
-    return loadPyodide({ indexURL: `${base}pyodide/` });
+    const stdlib = URL.createObjectURL(new Blob([checked["pyodide/python_stdlib.zip"]]));
+    const lock = new TextDecoder().decode(checked["pyodide/pyodide-lock.json"]);
+    try {
+      return await loadPyodide({
+        indexURL: `${base}pyodide/`,
+        packageBaseUrl: `${base}pyodide/`,
+        stdLibURL: stdlib,
+        lockFileContents: JSON.parse(lock),
+      });
+    } finally {
+      URL.revokeObjectURL(stdlib);
+    }
   });
+  const fetched = await rest;
+  const [local, source] = fetched.slice(-2);
+  const wheels = fetched.slice(0, -2);
   post({ type: "progress", text: "installing Flask…" });
   const site = pyodide.runPython("import site; site.getsitepackages()[0]");
   const install = (archives) => {
@@ -128,9 +150,8 @@ function needPytest() {
   pytest ??= (async () => {
     const { base, manifest } = state;
     const names = Object.keys(manifest.files).filter((n) => n.startsWith("test-wheels/"));
-    const wheels = await timed("fetch pytest", () =>
-      fetchAll(base, manifest, names, "installing pytest"),
-    );
+    const onBytes = meter(manifest, names, "installing pytest");
+    const wheels = await timed("fetch pytest", () => fetchAll(base, manifest, names, onBytes));
     await timed("unpack pytest", () => state.install(wheels));
   })().catch((error) => {
     pytest = null;
