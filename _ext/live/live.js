@@ -23,6 +23,13 @@
 // has `% live: viewcheck` ([data-live="viewcheck-panel"]); every exercise
 // that runs in the page has the control too.
 //
+// A reader's edits survive a reload: each edited example's text is kept in
+// the browser's localStorage under the page's path and the example's
+// position, with a hash of the page's own text; on load an edit comes back
+// only onto the same original text ("your edit, restored", with a "Reset to
+// the page's code" control [data-live="reset"]). Without localStorage
+// (private windows, a full quota) the page works the same, keeping nothing.
+//
 // For tools in the page (e.g. a panel that analyses the reader's view):
 //   await viewlibLive.evaluate("import json; {'a': 1}")
 //     -> {output, omitted, ok, value}  (value: the last expression, as JSON)
@@ -140,6 +147,115 @@
   // innerText turns any <br> into a newline; textContent where not rendered.
   const code = (block) => (block.pre.isConnected ? block.pre.innerText : "") || block.pre.textContent;
   const usesPytest = (block) => block.kind === "exercise" || /\bpytest\b/.test(code(block));
+
+  // ---- Edits kept in this browser -----------------------------------------
+
+  // localStorage, or null where the browser refuses it (a private window,
+  // storage turned off): then nothing is kept and nothing is restored.
+  const storage = (() => {
+    try {
+      const store = window.localStorage;
+      const probe = "viewlib-live:probe";
+      store.setItem(probe, "1");
+      store.removeItem(probe);
+      return store;
+    } catch {
+      return null;
+    }
+  })();
+  // A fingerprint of the page's own text of an example: 64 bits, as hex, from
+  // two 32-bit FNV-1a sums with different starting values.
+  const fingerprint = (text) => {
+    let [a, b] = [0x811c9dc5, 0x01000193 ^ text.length];
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      a = Math.imul(a ^ c, 0x01000193) >>> 0;
+      b = Math.imul(b ^ c, 0x5bd1e995) >>> 0;
+    }
+    return a.toString(16).padStart(8, "0") + b.toString(16).padStart(8, "0");
+  };
+  const storeKey = (block) => `viewlib-live:edit:${location.pathname}:${block.index}`;
+  const forget = (block) => {
+    try {
+      storage?.removeItem(storeKey(block));
+    } catch {
+      // nothing kept, nothing to forget
+    }
+  };
+  // Whether a block's editor holds the page's own text (trailing blank
+  // lines aside: a browser may add one when the editor is shown or edited).
+  const trimmed = (text) => text.replace(/\s+$/, "");
+  const unedited = (block) => trimmed(code(block)) === trimmed(block.original);
+  // Keep the editor's text if it differs from the page's; forget it if not.
+  function keep(block) {
+    const text = code(block);
+    if (unedited(block)) return forget(block);
+    try {
+      storage?.setItem(storeKey(block), JSON.stringify({ of: block.fingerprint, code: text }));
+    } catch {
+      forget(block); // over the quota: an older copy must not come back instead
+    }
+  }
+  // The kept edit of a block, if it was made to the page's present text.
+  function kept(block) {
+    let found = null;
+    try {
+      found = JSON.parse(storage?.getItem(storeKey(block)) || "null");
+    } catch {
+      found = null;
+    }
+    if (found && found.of === block.fingerprint && typeof found.code === "string") {
+      return found.code;
+    }
+    if (found) forget(block); // made to other text: dropped, never applied
+    return null;
+  }
+
+  function markEdited(block, restored) {
+    if (block.reset) {
+      block.editNote.textContent = restored ? "your edit, restored" : "your edit";
+      return;
+    }
+    const said = restored ? "your edit, restored" : "your edit";
+    block.editNote = element("span", "live-note live-edited", said);
+    block.reset = button("Reset to the page's code", () => resetBlock(block));
+    block.reset.dataset.live = "reset";
+    block.reset.setAttribute("aria-label", `Reset to the page's code: ${block.label}`);
+    block.node.dataset.liveEdited = restored ? "restored" : "edited";
+    block.status.before(block.editNote, block.reset);
+  }
+  function unmark(block) {
+    block.editNote?.remove();
+    block.reset?.remove();
+    block.editNote = block.reset = null;
+    delete block.node.dataset.liveEdited;
+  }
+  function resetBlock(block) {
+    block.pre.innerHTML = block.originalHTML;
+    forget(block);
+    unmark(block);
+    block.button.focus();
+    announce(`${block.label}: reset to the page's code`);
+  }
+
+  const editable = blocks.filter((b) => b.button);
+  const restored = [];
+  for (const block of editable) {
+    block.originalHTML = block.pre.innerHTML;
+    block.original = code(block);
+    block.fingerprint = fingerprint(block.pre.textContent);
+    const edit = kept(block);
+    if (edit !== null && trimmed(edit) !== trimmed(block.original)) {
+      block.pre.textContent = edit;
+      markEdited(block, true);
+      restored.push(block);
+    }
+    block.pre.addEventListener("input", () => {
+      keep(block);
+      if (unedited(block)) unmark(block);
+      else if (!block.reset) markEdited(block, false);
+    });
+  }
 
   // ---- The worker ---------------------------------------------------------
 
@@ -613,6 +729,9 @@
       "Check this page runs every example in a fresh Python and compares each output " +
         "with the page's.",
     "In an editor, Ctrl+Enter runs and Escape leaves it.",
+    storage &&
+      "Your edits are kept in this browser and come back when you reload the page; " +
+        "Reset to the page's code brings back the page's own.",
   ];
   const help = element("p", "live-help", sentences.filter(Boolean).join(" "));
   help.id = "live-help";
@@ -623,6 +742,11 @@
   if (place) place.after(bar);
   else blocks[0].node.before(bar);
   bar.append(announcer);
+  if (restored.length) {
+    const which = restored.map((b) => b.label).join(", ");
+    const count = restored.length === 1 ? "your edit of 1 example" : `your edits of ${restored.length} examples`;
+    announce(`Restored ${count} from this browser: ${which}. Reset to the page's code undoes one.`);
+  }
   if (!runnable.length) return;
 
   const check = button("Check this page", checkPage);
