@@ -202,7 +202,7 @@
     try {
       found = JSON.parse(storage?.getItem(storeKey(block)) || "null");
     } catch {
-      found = null;
+      found = { unreadable: true }; // not what keep() wrote: forgotten below
     }
     if (found && found.of === block.fingerprint && typeof found.code === "string") {
       return found.code;
