@@ -6,8 +6,11 @@ source files only, so the browser's Python compiled every module it imported
 each time a worker started: most of a warm first Run (see
 ``_build/live/figures.json``). ``fetch.py`` runs this module *inside Pyodide*
 (the same Python as the browser's, run by Node.js through ``compile.mjs``),
-so the bytecode has the right magic number; it adds to each archive, next to
-each source file, the compiled file Python's import system looks for:
+so the bytecode has the right magic number. It installs the wheels there,
+imports what the pages use (``fetch.py`` lists the modules their sources
+import; every wheel's packages; ``runner.py``'s imports), and adds to each
+archive, next to the source file of each module that was imported, the
+compiled file Python's import system looks for:
 
 - in ``python_stdlib.zip``, ``name.pyc`` next to ``name.py`` (``zipimport``
   reads those);
@@ -15,16 +18,21 @@ each source file, the compiled file Python's import system looks for:
 
 The compiled files are "unchecked hash-based" (PEP 552): Python uses them
 without comparing them with the source's date or hash. The sources stay, so
-tracebacks still show their lines. The module is standard library only and
+tracebacks still show their lines. A module none of that imports (most of
+the standard library) stays source only: the browser's Python compiles it if
+a reader's code imports it, as it did every module before; the download
+grows only by the modules the pages use. The module is standard library only and
 also runs in CPython (``tests/test_live.py`` checks it there).
 """
 
 from __future__ import annotations
 
+import importlib
 import importlib.util
 import marshal
 import sys
 import zipfile
+from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 
 #: Wheels left as sources: pytest imports Pygments only to colour a
@@ -54,11 +62,14 @@ def pyc_name(name: str, flat: bool) -> str:
     return str(path.parent / "__pycache__" / f"{path.stem}.{tag}.pyc")
 
 
-def add_bytecode(archive: Path, prefix: str, flat: bool) -> int:
-    """Add a compiled file for each source file of *archive*: how many.
+def add_bytecode(
+    archive: Path, prefix: str, flat: bool, wanted: set[str] | None = None
+) -> int:
+    """Add a compiled file for source files of *archive*: how many.
 
     *prefix*: where the archive's files are when Python imports them (the
-    name tracebacks show). A file that does not compile (a test file written
+    name tracebacks show); *wanted*: the paths, so prefixed, of the files to
+    compile (None: all). A file that does not compile (a test file written
     for another Python) is left as source. Rewrites the archive in place,
     members in their order, with their dates.
     """
@@ -74,10 +85,11 @@ def add_bytecode(archive: Path, prefix: str, flat: bool) -> int:
             if not info.filename.endswith(".py") or meta:
                 continue
             name = pyc_name(info.filename, flat)
-            if name in names:
+            path = f"{prefix}/{info.filename}"
+            if name in names or (wanted is not None and path not in wanted):
                 continue
             try:
-                code = compiled(data, f"{prefix}/{info.filename}")
+                code = compiled(data, path)
             except (SyntaxError, ValueError):
                 continue
             entry = zipfile.ZipInfo(name, info.date_time)
@@ -87,24 +99,62 @@ def add_bytecode(archive: Path, prefix: str, flat: bool) -> int:
     return added
 
 
-def main(cache: str) -> dict[str, int]:
-    """Compile the cache's standard library and wheels: files added per archive.
+def top_level(wheel: Path) -> set[str]:
+    """The packages and modules a wheel installs (its top-level names)."""
+    with zipfile.ZipFile(wheel) as archive:
+        names = archive.namelist()
+    found = set()
+    for name in names:
+        first = name.split("/")[0]
+        if first.endswith((".dist-info", ".data")):
+            continue
+        if "/" in name or name.endswith(".py"):
+            found.add(first.removesuffix(".py"))
+    return found
 
-    Run inside Pyodide, with the cache mounted at *cache*.
+
+def imported(modules: Iterable[str]) -> set[str]:
+    """The files of every module loaded once *modules* are imported (those
+    that import here: a name of the pages' own modules does not)."""
+    for name in sorted(modules):
+        try:
+            importlib.import_module(name)
+        except Exception:  # not importable here (a page's own module): no bytecode
+            continue
+    return {
+        str(module.__file__)
+        for module in list(sys.modules.values())
+        if getattr(module, "__file__", None)
+    }
+
+
+def main(cache: str, modules: Iterable[str] = ()) -> dict[str, int]:
+    """Compile what the pages import: files added per archive.
+
+    Run inside Pyodide, with the cache mounted at *cache*; *modules*: the
+    names the pages' sources import (``fetch.imported_names``).
     """
     import site
 
     root = Path(cache)
     stdlib = next(path for path in sys.path if path.endswith(".zip"))
+    packages = site.getsitepackages()[0]
+    wheels = sorted([*root.glob("wheels/*.whl"), *root.glob("test-wheels/*.whl")])
+    names = set(modules)
+    for wheel in wheels:
+        with zipfile.ZipFile(wheel) as archive:
+            archive.extractall(packages)
+        if not wheel.name.lower().startswith(SOURCE_ONLY):
+            names |= top_level(wheel)
+    wanted = imported(names)
     counts = {
         "pyodide/python_stdlib.zip": add_bytecode(
-            root / "pyodide" / "python_stdlib.zip", stdlib, flat=True
+            root / "pyodide" / "python_stdlib.zip", stdlib, True, wanted
         )
     }
-    packages = site.getsitepackages()[0]
-    for wheel in sorted([*root.glob("wheels/*.whl"), *root.glob("test-wheels/*.whl")]):
+    for wheel in wheels:
         if wheel.name.lower().startswith(SOURCE_ONLY):
             continue
         name = wheel.relative_to(root).as_posix()
-        counts[name] = add_bytecode(wheel, packages, flat=False)
+        counts[name] = add_bytecode(wheel, packages, False, wanted)
     return counts
