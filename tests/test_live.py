@@ -156,6 +156,37 @@ def test_bytecode_in_the_standard_library_zip_is_what_python_imports(
     assert imported_value(stdlib, tmp_path) == "compiled"
 
 
+def test_only_the_wanted_modules_are_compiled(tmp_path: Path) -> None:
+    wheel = tmp_path / "demo-1.0-py3-none-any.whl"
+    with zipfile.ZipFile(wheel, "w") as archive:
+        archive.writestr("demo/__init__.py", "")
+        archive.writestr("demo/unused.py", "")
+    assert bytecode.top_level(wheel) == {"demo"}
+    wanted = {"/site/demo/__init__.py"}
+    assert bytecode.add_bytecode(wheel, "/site", False, wanted) == 1
+    with zipfile.ZipFile(wheel) as archive:
+        compiled = [name for name in archive.namelist() if name.endswith(".pyc")]
+    assert compiled == [f"demo/__pycache__/__init__.{sys.implementation.cache_tag}.pyc"]
+
+
+def test_the_modules_the_pages_import_are_read_from_their_sources(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "chapters" / "apps").mkdir(parents=True)
+    (tmp_path / "chapters" / "01-x.md").write_text(
+        "```python\n>>> from flask import Flask\n... import json, os.path\n```\n"
+        "Prose that says import nothing here.\n"
+    )
+    (tmp_path / "chapters" / "apps" / "app.py").write_text(
+        "from .sibling import x\n    import sqlite3 as db\n"
+    )
+    names = fetch.imported_names(tmp_path)
+    # runner.py's own imports are always there.
+    assert {"flask", "json", "os.path", "sqlite3", "doctest"} <= set(names)
+    assert not [name for name in names if name.startswith(".")]
+    assert "nothing" not in names
+
+
 def test_output_is_capped_and_sent_in_chunks() -> None:
     """A huge print keeps its first LIMIT characters, counts the rest, and
     reaches the page in chunks of at most CHUNK characters."""
