@@ -47,7 +47,8 @@ const megabytes = (bytes) => (bytes / 1e6).toFixed(1);
 async function get(base, name, digest, onBytes) {
   // The hash in the URL: a rebuilt site never gets a stale file from a cache.
   // Pyodide's own files are asked for as Pyodide asks for them, so that
-  // loadPyodide() then finds them in the browser's cache.
+  // loadPyodide() then finds its .wasm in the browser's cache (the standard
+  // library and the lock file it is given, as checked here).
   const query = name.startsWith("pyodide/") ? "" : `?v=${digest.slice(0, 16)}`;
   const response = await fetch(`${base}${name}${query}`);
   if (!response.ok) throw new Error(`${name}: HTTP ${response.status}`);
