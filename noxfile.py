@@ -147,8 +147,9 @@ def live(session: nox.Session) -> None:
     pure wheels from PyPI, hash-checked and cached in .live-cache/), builds the
     site with it and runs tests/live_in_browser.py: "Check this page" on every
     page, an edited example, the exercises, Check my view (viewcheck on pasted
-    code), and what a reader may type (an endless loop and Stop, floods of
-    output, os._exit, a broken viewlib), with no other host reachable.
+    code), what a reader may type (an endless loop and Stop, floods of
+    output, os._exit, a broken viewlib) and edits kept across a reload, with
+    no other host reachable.
     Needs Chromium, like the browser session: skipped without it, except in CI.
     """
     if not (shutil.which("chromium") and shutil.which("chromedriver")):

@@ -6,6 +6,7 @@ checks catch a drift between the two without a browser.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import shutil
@@ -20,7 +21,7 @@ from sphinx.errors import ExtensionError
 
 import _ext.live as live
 import conftest
-from _ext.live import fetch, runner
+from _ext.live import bytecode, fetch, runner
 from tests.budget import full_runs_only
 
 ROOT = Path(__file__).parent.parent
@@ -87,6 +88,103 @@ def test_a_pure_wheel_tagged_for_a_platform_is_retagged(tmp_path: Path) -> None:
     assert "Tag: py3-none-any" in tags
     assert "Root-Is-Purelib: true" in tags
     assert record.startswith("demo-1.0.dist-info/WHEEL,sha256=")
+
+
+def imported_value(path: Path, folder: Path) -> str:
+    """``demo.VALUE`` as a fresh Python imports it from *path* (writing nothing)."""
+    script = "import demo; print(demo.VALUE, demo.__file__)"
+    return subprocess.run(
+        [
+            sys.executable,
+            "-B",
+            "-c",
+            f"import sys; sys.path.insert(0, {str(path)!r}); {script}",
+        ],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()[0]
+
+
+def rewrite_member(archive: Path, name: str, data: str) -> None:
+    with zipfile.ZipFile(archive) as source:
+        members = {item.filename: source.read(item) for item in source.infolist()}
+    members[name] = data.encode()
+    with zipfile.ZipFile(archive, "w") as target:
+        for member, content in members.items():
+            target.writestr(member, content)
+
+
+def test_bytecode_in_a_wheel_is_what_python_imports(tmp_path: Path) -> None:
+    """fetch.py's compile step (run in Pyodide, checked here in CPython): the
+    compiled file sits where Python looks for it and is used without being
+    checked against the source: the source changed afterwards is not read."""
+    wheel = tmp_path / "demo-1.0-py3-none-any.whl"
+    with zipfile.ZipFile(wheel, "w") as archive:
+        archive.writestr("demo/__init__.py", "VALUE = 'compiled'\n")
+        archive.writestr("demo/broken.py", "def (:\n")  # left as source
+        archive.writestr("demo-1.0.dist-info/RECORD", "")
+    assert bytecode.add_bytecode(wheel, "/site", flat=False) == 1
+    tag = sys.implementation.cache_tag
+    with zipfile.ZipFile(wheel) as archive:
+        names = archive.namelist()
+        archive.extractall(tmp_path / "site")
+    assert names == [
+        "demo/__init__.py",
+        f"demo/__pycache__/__init__.{tag}.pyc",
+        "demo/broken.py",
+        "demo-1.0.dist-info/RECORD",
+    ]
+    (tmp_path / "site" / "demo" / "__init__.py").write_text("VALUE = 'source'\n")
+    assert imported_value(tmp_path / "site", tmp_path) == "compiled"
+
+
+def test_bytecode_in_the_standard_library_zip_is_what_python_imports(
+    tmp_path: Path,
+) -> None:
+    stdlib = tmp_path / "python_stdlib.zip"
+    with zipfile.ZipFile(stdlib, "w") as archive:
+        archive.writestr("demo.py", "VALUE = 'compiled'\n")
+    assert bytecode.add_bytecode(stdlib, str(stdlib), flat=True) == 1
+    with zipfile.ZipFile(stdlib) as archive:
+        assert archive.namelist() == ["demo.py", "demo.pyc"]
+        header = archive.read("demo.pyc")[:8]
+    # PEP 552: this Python's magic number, then "hash-based, not checked".
+    assert header == importlib.util.MAGIC_NUMBER + b"\x01\0\0\0"
+    rewrite_member(stdlib, "demo.py", "VALUE = 'source'\n")
+    assert imported_value(stdlib, tmp_path) == "compiled"
+
+
+def test_only_the_wanted_modules_are_compiled(tmp_path: Path) -> None:
+    wheel = tmp_path / "demo-1.0-py3-none-any.whl"
+    with zipfile.ZipFile(wheel, "w") as archive:
+        archive.writestr("demo/__init__.py", "")
+        archive.writestr("demo/unused.py", "")
+    assert bytecode.top_level(wheel) == {"demo"}
+    wanted = {"/site/demo/__init__.py"}
+    assert bytecode.add_bytecode(wheel, "/site", False, wanted) == 1
+    with zipfile.ZipFile(wheel) as archive:
+        compiled = [name for name in archive.namelist() if name.endswith(".pyc")]
+    assert compiled == [f"demo/__pycache__/__init__.{sys.implementation.cache_tag}.pyc"]
+
+
+def test_the_modules_the_pages_import_are_read_from_their_sources(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "chapters" / "apps").mkdir(parents=True)
+    (tmp_path / "chapters" / "01-x.md").write_text(
+        "```python\n>>> from flask import Flask\n... import json, os.path\n```\n"
+        "Prose that says import nothing here.\n"
+    )
+    (tmp_path / "chapters" / "apps" / "app.py").write_text(
+        "from .sibling import x\n    import sqlite3 as db\n"
+    )
+    names = fetch.imported_names(tmp_path)
+    # runner.py's own imports are always there.
+    assert {"flask", "json", "os.path", "sqlite3", "doctest"} <= set(names)
+    assert not [name for name in names if name.startswith(".")]
+    assert "nothing" not in names
 
 
 def test_output_is_capped_and_sent_in_chunks() -> None:

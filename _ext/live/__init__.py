@@ -290,7 +290,8 @@ def copy_runtime(app: Sphinx, exception: Exception | None) -> None:
         manifest = {"unavailable": STATE["unavailable"]}
         (out / "manifest.json").write_text(json.dumps(manifest, indent=1) + "\n")
         return
-    files = json.loads((fetch.CACHE / "manifest.json").read_text())["files"]
+    cache = json.loads((fetch.CACHE / "manifest.json").read_text())
+    files = cache["files"]
     for name, digest in files.items():
         source, target = fetch.CACHE / name, out / name
         if sha256(source) != digest:
@@ -301,7 +302,13 @@ def copy_runtime(app: Sphinx, exception: Exception | None) -> None:
     files.update({name: sha256(out / name) for name in (*OWN, "local.zip")})
     # Sizes, for the progress a cold start shows.
     sizes = {name: (out / name).stat().st_size for name in files}
-    manifest = {"pyodide": fetch.PYODIDE_VERSION, "files": files, "sizes": sizes}
+    manifest = {
+        "pyodide": fetch.PYODIDE_VERSION,
+        # Whether the standard library and wheels carry compiled files.
+        "bytecode": bool(cache["inputs"].get("bytecode")),
+        "files": files,
+        "sizes": sizes,
+    }
     (out / "manifest.json").write_text(json.dumps(manifest, indent=1) + "\n")
 
 

@@ -16,6 +16,14 @@ What it gets, and how each piece is checked:
   fall back to pure Python when there is no C compiler, so they are built
   with ``CC=/bin/false``.
 
+Then, where Node.js is installed, ``compile.mjs`` runs ``bytecode.py`` in
+that Pyodide to add compiled files (``.pyc``) to its standard library and to
+the wheels, for the modules the pages import (``imported_names``, read when
+the cache is filled): the browser's Python then imports them without
+compiling the sources each time a worker starts, most of a warm start's time. Without
+Node.js the cache holds sources only (slower to start, the same behaviour);
+once Node.js is there, the next run of this script fetches and compiles again.
+
 ``manifest.json`` lists every file with its sha256; the Sphinx extension
 (``_ext/live/__init__.py``) checks those hashes again when it copies the files
 into the built site. A complete cache is reused as long as the pins and
@@ -77,6 +85,8 @@ LIBRARIES = (
 TEST_LIBRARIES = ("pytest",)
 #: Published as compiled wheels only: built here from source, without a compiler.
 BUILT_PURE = ("markupsafe", "pyyaml")
+#: Runs bytecode.py in Pyodide (Node.js): the browser's Python, compiled ahead.
+COMPILE = Path(__file__).with_name("compile.mjs")
 
 
 def sha256(path: Path) -> str:
@@ -92,6 +102,8 @@ def inputs() -> dict[str, object]:
         "python": PYTHON_VERSION,
         "libraries": [*LIBRARIES, *TEST_LIBRARIES],
         "requirements.txt": hashlib.sha256(requirements).hexdigest(),
+        "bytecode": bool(shutil.which("node"))
+        and sha256(COMPILE.with_name("bytecode.py")),
     }
 
 
@@ -258,6 +270,58 @@ def download_wheels(wheels: Path, test_wheels: Path) -> None:
             wheel.unlink()
 
 
+#: Where the pages' Python is: the modules it imports are compiled ahead.
+SOURCES = (
+    "*.md",
+    "chapters/*.md",
+    "chapters/**/*.py",
+    "viewlib/*.py",
+    "viewcheck/*.py",
+)
+IMPORT = re.compile(
+    r"^[ \t]*(?:>>> |\.\.\. )?[ \t]*(?:from[ \t]+([\w.]+)[ \t]+import\b"
+    r"|import[ \t]+([\w.]+(?:[ \t]*,[ \t]*[\w.]+)*))",
+    re.MULTILINE,
+)
+
+
+def imported_names(root: Path = ROOT) -> list[str]:
+    """The modules the pages and the code they run import, by name (sorted).
+
+    Read from the import statements of the pages' listings and sessions, the
+    apps, exercises, viewlib, viewcheck and runner.py. A relative import or a
+    name of the checkout's own modules is listed too: it does not import in
+    the compile step and is left alone there.
+    """
+    files = {path for pattern in SOURCES for path in root.glob(pattern)}
+    files.add(Path(__file__).with_name("runner.py"))
+    names: set[str] = set()
+    for path in sorted(files):
+        for match in IMPORT.finditer(path.read_text(encoding="utf-8")):
+            if match[1]:
+                names.add(match[1])
+            else:
+                names.update(part.strip().split(" ")[0] for part in match[2].split(","))
+    return sorted(name for name in names if name and not name.startswith("."))
+
+
+def compile_bytecode(cache: Path) -> None:
+    """Add compiled files to the cache's standard library and wheels (Node.js)."""
+    node = shutil.which("node")
+    if not node:
+        print("live: no Node.js, so no compiled files: a worker starts slower")
+        return
+    modules = cache / "modules.json"
+    modules.write_text(json.dumps(imported_names()))
+    subprocess.run(
+        [node, str(COMPILE), str(cache / "pyodide"), str(cache), str(modules)],
+        check=True,
+        stdout=subprocess.DEVNULL,
+        timeout=600,
+    )
+    modules.unlink()
+
+
 def fetch(cache: Path = CACHE) -> None:
     """Fill a fresh folder and swap it in: a failed fetch keeps the old cache."""
     with tempfile.TemporaryDirectory(prefix="live-fetch-") as tmp:
@@ -266,6 +330,7 @@ def fetch(cache: Path = CACHE) -> None:
         unpack_pyodide(pyodide_tarball(work), fresh / "pyodide")
         download_wheels(fresh / "wheels", fresh / "test-wheels")
         (fresh / "constraints.txt").unlink()
+        compile_bytecode(fresh)
         files = {
             path.relative_to(fresh).as_posix(): sha256(path)
             for path in sorted(fresh.rglob("*"))

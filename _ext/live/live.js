@@ -23,6 +23,13 @@
 // has `% live: viewcheck` ([data-live="viewcheck-panel"]); every exercise
 // that runs in the page has the control too.
 //
+// A reader's edits survive a reload: each edited example's text is kept in
+// the browser's localStorage under the page's path and the example's
+// position, with a hash of the page's own text; on load an edit comes back
+// only onto the same original text ("your edit, restored", with a "Reset to
+// the page's code" control [data-live="reset"]). Without localStorage
+// (private windows, a full quota) the page works the same, keeping nothing.
+//
 // For tools in the page (e.g. a panel that analyses the reader's view):
 //   await viewlibLive.evaluate("import json; {'a': 1}")
 //     -> {output, omitted, ok, value}  (value: the last expression, as JSON)
@@ -146,6 +153,115 @@
   const code = (block) => (block.pre.isConnected ? block.pre.innerText : "") || block.pre.textContent;
   const usesPytest = (block) => block.kind === "exercise" || /\bpytest\b/.test(code(block));
 
+  // ---- Edits kept in this browser -----------------------------------------
+
+  // localStorage, or null where the browser refuses it (a private window,
+  // storage turned off): then nothing is kept and nothing is restored.
+  const storage = (() => {
+    try {
+      const store = window.localStorage;
+      const probe = "viewlib-live:probe";
+      store.setItem(probe, "1");
+      store.removeItem(probe);
+      return store;
+    } catch {
+      return null;
+    }
+  })();
+  // A fingerprint of the page's own text of an example: 64 bits, as hex, from
+  // two 32-bit FNV-1a sums with different starting values.
+  const fingerprint = (text) => {
+    let [a, b] = [0x811c9dc5, 0x01000193 ^ text.length];
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      a = Math.imul(a ^ c, 0x01000193) >>> 0;
+      b = Math.imul(b ^ c, 0x5bd1e995) >>> 0;
+    }
+    return a.toString(16).padStart(8, "0") + b.toString(16).padStart(8, "0");
+  };
+  const storeKey = (block) => `viewlib-live:edit:${location.pathname}:${block.index}`;
+  const forget = (block) => {
+    try {
+      storage?.removeItem(storeKey(block));
+    } catch {
+      // nothing kept, nothing to forget
+    }
+  };
+  // Whether a block's editor holds the page's own text (trailing blank
+  // lines aside: a browser may add one when the editor is shown or edited).
+  const trimmed = (text) => text.replace(/\s+$/, "");
+  const unedited = (block) => trimmed(code(block)) === trimmed(block.original);
+  // Keep the editor's text if it differs from the page's; forget it if not.
+  function keep(block) {
+    const text = code(block);
+    if (unedited(block)) return forget(block);
+    try {
+      storage?.setItem(storeKey(block), JSON.stringify({ of: block.fingerprint, code: text }));
+    } catch {
+      forget(block); // over the quota: an older copy must not come back instead
+    }
+  }
+  // The kept edit of a block, if it was made to the page's present text.
+  function kept(block) {
+    let found = null;
+    try {
+      found = JSON.parse(storage?.getItem(storeKey(block)) || "null");
+    } catch {
+      found = { unreadable: true }; // not what keep() wrote: forgotten below
+    }
+    if (found && found.of === block.fingerprint && typeof found.code === "string") {
+      return found.code;
+    }
+    if (found) forget(block); // made to other text: dropped, never applied
+    return null;
+  }
+
+  function markEdited(block, restored) {
+    if (block.reset) {
+      block.editNote.textContent = restored ? "your edit, restored" : "your edit";
+      return;
+    }
+    const said = restored ? "your edit, restored" : "your edit";
+    block.editNote = element("span", "live-note live-edited", said);
+    block.reset = button("Reset to the page's code", () => resetBlock(block));
+    block.reset.dataset.live = "reset";
+    block.reset.setAttribute("aria-label", `Reset to the page's code: ${block.label}`);
+    block.node.dataset.liveEdited = restored ? "restored" : "edited";
+    block.status.before(block.editNote, block.reset);
+  }
+  function unmark(block) {
+    block.editNote?.remove();
+    block.reset?.remove();
+    block.editNote = block.reset = null;
+    delete block.node.dataset.liveEdited;
+  }
+  function resetBlock(block) {
+    block.pre.innerHTML = block.originalHTML;
+    forget(block);
+    unmark(block);
+    block.button.focus();
+    announce(`${block.label}: reset to the page's code`);
+  }
+
+  const editable = blocks.filter((b) => b.button);
+  const restored = [];
+  for (const block of editable) {
+    block.originalHTML = block.pre.innerHTML;
+    block.original = code(block);
+    block.fingerprint = fingerprint(block.pre.textContent);
+    const edit = kept(block);
+    if (edit !== null && trimmed(edit) !== trimmed(block.original)) {
+      block.pre.textContent = edit;
+      markEdited(block, true);
+      restored.push(block);
+    }
+    block.pre.addEventListener("input", () => {
+      keep(block);
+      if (unedited(block)) unmark(block);
+      else if (!block.reset) markEdited(block, false);
+    });
+  }
+
   // ---- The worker ---------------------------------------------------------
 
   let manifest = null; // the promise of manifest.json
@@ -212,10 +328,16 @@
   function receive(entry, data) {
     const call = entry.pending.get(data.id);
     if (data.type === "progress") progressTo(data.text);
-    else if (data.type === "ready") entry.waiting?.resolve();
+    else if (data.type === "ready") {
+      entry.phases = data.phases;
+      entry.waiting?.resolve();
+    }
     else if (data.type === "failed") entry.waiting?.reject(new Error(data.message));
     else if (data.type === "output") call?.onOutput(data.text);
-    else if (data.type === "done") call?.resolve(data.result);
+    else if (data.type === "done") {
+      if (call) call.ms = data.ms;
+      call?.resolve(data.result);
+    }
     else if (data.type === "error") call?.reject(new Error(data.message));
     else if (data.type === "fatal") crash(entry, data.message);
   }
@@ -262,7 +384,7 @@
   // Run a function of runner.py in the worker: its answer, an object.
   // `clean`: the call runs none of the reader's code and changes nothing the
   // page's examples see, so "Check this page" need not start a fresh Python.
-  async function call(fn, args, onOutput = () => {}, { progress, pytest, clean } = {}) {
+  async function call(fn, args, onOutput = () => {}, { progress, pytest, clean, ran } = {}) {
     const entry = await ready(progress || (() => {}));
     if (pytest) await needPytest(entry);
     if (!clean) entry.dirty = true;
@@ -273,12 +395,16 @@
           restart(new Stopped(`Stopped after ${limits.seconds} s, the time limit for one run.`));
         }
       }, limits.seconds * 1000);
+      const pending = { onOutput };
       const settle = (then) => (value) => {
         clearTimeout(timer);
         entry.pending.delete(id);
+        if (ran && pending.ms !== undefined) ran(pending.ms);
         then(value);
       };
-      entry.pending.set(id, { onOutput, resolve: settle(resolve), reject: settle(reject) });
+      pending.resolve = settle(resolve);
+      pending.reject = settle(reject);
+      entry.pending.set(id, pending);
       entry.worker.postMessage({ type: "call", id, fn, args });
     });
   }
@@ -332,15 +458,31 @@
     return `\n✗ The output differs from the page's in ${what}:\n${shown.join("\n")}`;
   }
 
-  async function runOne(block, progress) {
+  // Where the time of the last Run went, in ms (viewlibLive.timings; the
+  // live tests record it): from the press to Python ready, to the examples
+  // above done, to the first output shown; how long the examples above and
+  // the example itself ran in Python; and, when this press started Python,
+  // each step of its start in the worker.
+  let timings = {};
+  const stopwatch = () => {
+    const started = performance.now();
+    timings = {};
+    return (name) => (timings[name] ??= Math.round(performance.now() - started));
+  };
+
+  async function runOne(block, progress, { ran, shown = () => {} } = {}) {
     begin(block);
-    const onOutput = (text) => block.output.append(text);
+    const onOutput = (text) => {
+      block.output.append(text);
+      shown();
+    };
     const args = [block.kind, code(block), block.key, block.skip, block.skipAll, block.name];
     const pytest = usesPytest(block);
-    const result = await call("run", args, onOutput, { progress, pytest });
+    const result = await call("run", args, onOutput, { progress, pytest, ran });
     const differs = result.differences && result.differences.length;
     block.output.textContent =
       (result.output || "(no output)") + more(result.omitted) + verdict(result);
+    shown();
     setState(block, result.ok && !differs ? "passed" : "failed");
     block.ran = true;
     return result;
@@ -373,6 +515,8 @@
     active = block;
     setControl(block.button, "Stop", `Stop ${block.label}`);
     const progress = (text) => (block.status.textContent = text);
+    const lap = stopwatch();
+    const starting = python;
     progress(python ? "" : "loading Python…");
     try {
       if (block.kind === "exercise") {
@@ -387,12 +531,27 @@
         // A page's examples run in order, in one namespace: first the earlier
         // ones not run yet (all of them after a restart), as sybil runs them.
         const earlier = runnable.slice(0, runnable.indexOf(block)).filter((b) => !b.ran);
+        const entry = await ready(progress);
+        lap("Python ready");
+        let above = 0;
+        const ranAbove = (ms) => (above += ms);
         for (const [number, before] of earlier.entries()) {
           progress(`running the ${earlier.length} examples above first: ${number + 1}…`);
-          await runOne(before, progress);
+          await runOne(before, progress, { ran: ranAbove });
         }
+        lap("examples above done");
         progress("running…");
-        await runOne(block, progress);
+        const ran = (ms) => (timings["in Python: the example"] = ms);
+        await runOne(block, progress, { ran, shown: () => lap("first output") });
+        lap("result");
+        Object.assign(timings, {
+          "examples above run": earlier.length,
+          "in Python: the examples above": above,
+          "Python at the press": starting ? (starting.phases ? "ready" : "starting") : "none",
+        });
+        for (const [step, ms] of Object.entries(entry.phases || {})) {
+          timings[`worker: ${step}`] = ms;
+        }
         announce(`${block.label}: ${block.node.dataset.liveState}, output below`);
       }
       progress("");
@@ -412,6 +571,9 @@
 
   window.viewlibLive = {
     limits,
+    get timings() {
+      return timings;
+    },
     call: (fn, args, onOutput) => call(fn, args, onOutput),
     evaluate: (source, key = null) => call("evaluate", [source, key]),
   };
@@ -572,6 +734,9 @@
       "Check this page runs every example in a fresh Python and compares each output " +
         "with the page's.",
     "In an editor, Ctrl+Enter runs and Escape leaves it.",
+    storage &&
+      "Your edits are kept in this browser and come back when you reload the page; " +
+        "Reset to the page's code brings back the page's own.",
   ];
   const help = element("p", "live-help", sentences.filter(Boolean).join(" "));
   help.id = "live-help";
@@ -582,6 +747,11 @@
   if (place) place.after(bar);
   else blocks[0].node.before(bar);
   bar.append(announcer);
+  if (restored.length) {
+    const which = restored.map((b) => b.label).join(", ");
+    const count = restored.length === 1 ? "your edit of 1 example" : `your edits of ${restored.length} examples`;
+    announce(`Restored ${count} from this browser: ${which}. Reset to the page's code undoes one.`);
+  }
   if (!runnable.length) return;
 
   const check = button("Check this page", checkPage);
