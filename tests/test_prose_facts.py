@@ -867,7 +867,8 @@ def test_flask_finds_the_modules_app_or_calls_its_factory() -> None:
 
     application, server, other = Flask("app"), Flask("server"), Flask("other")
     # `application` and a lone instance under any name come before a factory.
-    assert find_best_app(module(application=application, create_app=factory)) is application
+    with_both = module(application=application, create_app=factory)
+    assert find_best_app(with_both) is application
     assert find_best_app(module(server=server, create_app=factory)) is server
     assert find_best_app(module(make_app=factory)).name == "from_factory"
     with pytest.raises(NoAppException):  # two instances, neither named app
@@ -895,8 +896,9 @@ def test_pytest_collects_test_star_and_star_test_files(tmp_path: Path) -> None:
     for name in ("test_one.py", "two_test.py", "three.py", "checks.py"):
         (tmp_path / name).write_text("def test_it():\n    pass\n", encoding="utf-8")
     env = {**os.environ, "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}
+    command = [sys.executable, "-m", "pytest", "--collect-only", "-q"]
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider"],
+        [*command, "-p", "no:cacheprovider"],
         cwd=tmp_path,
         env=env,
         capture_output=True,
