@@ -12,7 +12,6 @@ sentence links to the place it is stated once:
 - that the development server's warning is Werkzeug's (chapter 6);
 - how the servers the chapters use run requests on threads (chapter 5,
   "Many requests at once"; the glossary's WSGI entry);
-- when a request gets an application context of its own (the glossary);
 - that Flask-Login's test client logs its user in once, when it is created,
   until a route calls ``logout_user()`` (chapter 11);
 - that Flask-Login's ``login_required`` lets ``OPTIONS`` requests through
@@ -47,8 +46,15 @@ sentence links to the place it is stated once:
 - that ``PYTEST_DISABLE_PLUGIN_AUTOLOAD`` keeps installed plugins such as
   hypothesis's from being imported, while a ``conftest.py`` still loads
   (chapter 6);
-- that ``flask --app FILE`` takes the module's ``app``, or calls its
-  ``create_app()`` when it has none (the glossary's "app factory");
+- that ``flask --app FILE`` takes the module's ``app`` or ``application``,
+  else its one ``Flask`` instance, and calls its ``create_app()`` when it
+  holds none (the glossary's "app factory");
+- that only an ``async def`` function without ``yield`` returns a coroutine
+  (the glossary's "coroutine");
+- that pytest collects ``test_*.py`` and ``*_test.py`` files by default
+  (chapter 6, "A test file with pytest fixtures");
+- that a request context reuses only the current (innermost) application
+  context, when it is its app's (the glossary; up to Flask 3.1);
 - that on a threaded server two requests run a decorator's wrapper at once,
   so chapter 3's hit counter can lose a count without a lock (chapter 3,
   "decorators see the endpoint name");
@@ -65,6 +71,7 @@ asserts no timing.
 from __future__ import annotations
 
 import functools
+import inspect
 import io
 import json
 import logging
@@ -74,8 +81,9 @@ import shutil
 import subprocess
 import sys
 import threading
+import types
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 from importlib.metadata import version
 from pathlib import Path
@@ -258,6 +266,11 @@ def test_a_request_context_reuses_an_active_app_context_of_its_app_only() -> Non
         with second.test_request_context():
             assert current_app._get_current_object() is second  # type: ignore[attr-defined]
             assert "marker" not in g  # a context of its own
+        with second.app_context(), first.test_request_context():
+            # Only the current (innermost) context counts: first's, further
+            # out, is not reused.
+            assert current_app._get_current_object() is first  # type: ignore[attr-defined]
+            assert "marker" not in g
 
 
 def test_flask_login_client_logs_in_once_and_logout_user_ends_it() -> None:
@@ -849,11 +862,28 @@ def test_flask_finds_the_modules_app_or_calls_its_factory() -> None:
     # The glossary's "app factory": `flask --app FILE run` looks for these.
     import bookshelf
     import hello
-    from flask.cli import find_best_app
+    from flask.cli import NoAppException, find_best_app
 
     assert not hasattr(bookshelf, "app")
     assert find_best_app(bookshelf).name == "bookshelf"  # create_app() called
     assert find_best_app(hello) is hello.app
+
+    def module(**attributes: object) -> types.ModuleType:
+        made = types.ModuleType("made")
+        made.__dict__.update(attributes)
+        return made
+
+    def factory() -> Flask:
+        return Flask("from_factory")
+
+    application, server, other = Flask("app"), Flask("server"), Flask("other")
+    # `application` and a lone instance under any name come before a factory.
+    with_both = module(application=application, create_app=factory)
+    assert find_best_app(with_both) is application
+    assert find_best_app(module(server=server, create_app=factory)) is server
+    assert find_best_app(module(make_app=factory)).name == "from_factory"
+    with pytest.raises(NoAppException):  # two instances, neither named app
+        find_best_app(module(server=server, other=other, create_app=factory))
 
 
 def test_a_hit_counter_can_lose_a_count_on_a_threaded_server(
@@ -944,3 +974,38 @@ def test_cross_origin_answers_preflights_up_to_flask_3_1_and_cors_app_on_both(
     response = app_wide.test_client().options("/data", headers=preflight)
     assert response.status_code == 200
     assert response.headers["Access-Control-Allow-Origin"] == "https://example.com"
+
+
+def test_only_an_async_def_without_yield_returns_a_coroutine() -> None:
+    # The glossary's "coroutine".
+    async def plain() -> None:
+        pass
+
+    async def generator() -> AsyncIterator[int]:
+        yield 1
+
+    called = plain()
+    assert inspect.iscoroutine(called)
+    called.close()  # never awaited: close it, so Python does not warn
+    assert inspect.isasyncgen(generator())
+    assert not inspect.iscoroutine(generator())
+
+
+def test_pytest_collects_test_star_and_star_test_files(tmp_path: Path) -> None:
+    # Chapter 6, "A test file with pytest fixtures": the default python_files.
+    (tmp_path / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
+    for name in ("test_one.py", "two_test.py", "three.py", "checks.py"):
+        (tmp_path / name).write_text("def test_it():\n    pass\n", encoding="utf-8")
+    env = {**os.environ, "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}
+    command = [sys.executable, "-m", "pytest", "--collect-only", "-q"]
+    result = subprocess.run(
+        [*command, "-p", "no:cacheprovider"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    collected = sorted(re.findall(r"^(\S+\.py)::test_it$", result.stdout, re.M))
+    assert collected == ["test_one.py", "two_test.py"], result.stdout + result.stderr
