@@ -8,10 +8,13 @@ from __future__ import annotations
 import functools
 import gc
 import re
+import sys
+import typing
 import weakref
 from types import ModuleType
 from typing import Any
 
+import flask.views
 import pytest
 from flask import Blueprint, Flask, url_for
 from flask.testing import FlaskClient
@@ -28,6 +31,42 @@ def test_class_attribute_defaults(views: ModuleType) -> None:
     assert views.View.provide_automatic_options is None
     assert views.View.decorators == []
     assert views.View.init_every_request is True
+
+
+def _annotated_names(cls: type) -> set[str]:
+    """The attribute names a class and its bases annotate, not evaluated."""
+    return {
+        name for klass in cls.__mro__ for name in vars(klass).get("__annotations__", {})
+    }
+
+
+@pytest.mark.parametrize("name", ["View", "MethodView"])
+def test_type_hints_evaluate_and_name_flasks_attributes(
+    views: ModuleType, name: str
+) -> None:
+    """api.md, "Differences from flask.views" (type hints are not one):
+    ``typing.get_type_hints`` evaluates viewlib's class annotations on every
+    supported Python, 3.9 included, and they name the attributes flask.views
+    annotates. Flask's own evaluate too, except where they are written
+    ``X | None`` and the Python is older than 3.10 (a ``TypeError``)."""
+    cls = getattr(views, name)
+    flask_cls = getattr(flask.views, name)
+    expected = _annotated_names(flask_cls)
+    assert {"methods", "provide_automatic_options", "decorators"} <= expected
+    raw = [
+        str(text)
+        for klass in flask_cls.__mro__
+        for text in vars(klass).get("__annotations__", {}).values()
+    ]
+    if (
+        views is flask.views
+        and sys.version_info < (3, 10)
+        and any(" | " in t for t in raw)
+    ):
+        with pytest.raises(TypeError):
+            typing.get_type_hints(cls)
+    else:
+        assert set(typing.get_type_hints(cls)) == expected
 
 
 @pytest.mark.clause("view.dispatch_request.signature", "view.dispatch_request.override")

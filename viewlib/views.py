@@ -21,7 +21,11 @@ Everything the router needs to know (the HTTP methods, whether to answer
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
-from typing import Any, ClassVar
+
+# `Optional[X]` rather than `X | None` (hence `noqa: UP045` below): typing's
+# get_type_hints() evaluates class annotations, and Python 3.9 cannot
+# evaluate `X | None`.
+from typing import Any, ClassVar, Optional
 
 from flask import Flask, Request, current_app, request
 from flask.typing import ResponseReturnValue, RouteCallable
@@ -86,7 +90,7 @@ class View:
     #: ``methods=``. ``None`` (or an empty list) defers to ``add_url_rule``,
     #: whose default is ``GET``; Werkzeug's ``Rule`` adds ``HEAD``, and Flask
     #: ``OPTIONS`` when it answers those itself.
-    methods: ClassVar[Collection[str] | None] = None
+    methods: ClassVar[Optional[Collection[str]]] = None  # noqa: UP045
 
     #: Whether Flask answers ``OPTIONS`` requests for this route by itself.
     #: ``None`` defers to ``add_url_rule``, which does unless the methods
@@ -96,7 +100,7 @@ class View:
     #: accepts ``OPTIONS`` (through the methods or the function's
     #: ``required_methods``), otherwise a 405 (Flask 3.2 adds ``OPTIONS``).
     #: ``False`` turns the automatic answer off.
-    provide_automatic_options: ClassVar[bool | None] = None
+    provide_automatic_options: ClassVar[Optional[bool]] = None  # noqa: UP045
 
     #: Decorators for the generated view function, applied in list order:
     #: the first one wraps the view directly, so a request reaches it last,
