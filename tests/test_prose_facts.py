@@ -14,8 +14,11 @@ sentence links to the place it is stated once:
   "Many requests at once"; the glossary's WSGI entry);
 - that Flask-Login's test client logs its user in once, when it is created,
   until a route calls ``logout_user()`` (chapter 11);
-- that Flask-Login's ``login_required`` lets ``OPTIONS`` requests through
-  (chapter 3's opening);
+- that Flask-Login's ``login_required`` lets ``OPTIONS`` requests through,
+  and every request while ``LOGIN_DISABLED`` is true (chapter 3's opening);
+- that Flask refuses new routes once an app has started handling a request,
+  even one whose view raised (chapter 1, "Routes are added before the first
+  request"), on both implementations;
 - two answers that changed in Werkzeug 2.3, checked on whichever Werkzeug is
   installed (chapter 5: ``get_json()`` without JSON; chapter 4:
   ``MAX_CONTENT_LENGTH`` and ``get_data()``), since the chapters' listings
@@ -313,7 +316,8 @@ def test_flask_login_client_logs_in_once_and_logout_user_ends_it() -> None:
 def test_flask_login_login_required_lets_options_requests_through() -> None:
     """Chapter 3's opening: login_required runs whenever Flask calls the view,
     turns away a visitor who is not logged in, but not on an OPTIONS request
-    (Flask-Login's EXEMPT_METHODS); an automatic OPTIONS answer never calls it."""
+    (Flask-Login's EXEMPT_METHODS) nor while the app's LOGIN_DISABLED is
+    true; an automatic OPTIONS answer never calls it."""
     from flask_login import LoginManager, login_required
 
     app = Flask(__name__)
@@ -342,6 +346,31 @@ def test_flask_login_login_required_lets_options_requests_through() -> None:
     assert ran == ["OPTIONS"]
     assert client.options("/automatic").status_code == 200
     assert ran == ["OPTIONS"]  # Flask answered without calling the view
+    app.config["LOGIN_DISABLED"] = True
+    assert (client.get("/private").status_code, ran) == (200, ["OPTIONS", "GET"])
+    app.config["LOGIN_DISABLED"] = False
+    assert client.get("/private").status_code == 401
+
+
+def test_no_new_routes_once_a_request_has_started_even_one_that_raised(
+    views: ModuleType,
+) -> None:
+    """Chapter 1, "Routes are added before the first request": Flask marks
+    the app when it starts handling a request, so a request whose view raised
+    (testing mode passes the exception to the caller; no response) still makes
+    a later add_url_rule raise."""
+
+    class Broken(views.View):  # type: ignore[name-defined,misc]
+        def dispatch_request(self) -> str:
+            raise LookupError("the view raised")
+
+    app = Flask(__name__)
+    app.testing = True
+    app.add_url_rule("/broken", view_func=Broken.as_view("broken"))
+    with pytest.raises(LookupError, match="the view raised"):
+        app.test_client().get("/broken")
+    with pytest.raises(AssertionError, match="already handled its first request"):
+        app.add_url_rule("/late", view_func=Broken.as_view("late"))
 
 
 def test_get_json_without_json_is_415_from_werkzeug_2_3_and_400_before() -> None:
