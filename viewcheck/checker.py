@@ -1002,10 +1002,9 @@ def analyse(source: str, filename: str) -> tuple[list[Finding], list[Finding]]:
 def check_source(source: str, filename: str = "<string>") -> list[Finding]:
     """The findings in one module's source, in line order, ``# noqa`` applied.
 
-    This is the function to call from other tools (a grader, a page of the
-    site): it reads nothing but ``source``, runs none of it, and raises
-    ``SyntaxError`` if the source cannot be parsed. ``filename`` only
-    labels the findings.
+    The site's "Check my view" panel calls this; the grader calls
+    :func:`analyse`, the same analysis, which also returns the findings
+    ``# noqa`` silences. It reads nothing but ``source`` and runs none of it.
 
     >>> source = '''
     ... from flask.views import MethodView
@@ -1016,5 +1015,18 @@ def check_source(source: str, filename: str = "<string>") -> list[Finding]:
     ... '''
     >>> [(f.line, f.code) for f in check_source(source, "ping.py")]
     [(4, 'CBV106')]
+
+    It raises ``SyntaxError`` for source that does not parse, and for source
+    that Python compiles but that is nested too deeply for the checker, which
+    recurses through the syntax tree. ``filename`` labels the findings and
+    the ``SyntaxError``:
+
+    >>> deep = "x = " + " + ".join(["a"] * 1200)
+    >>> code = compile(deep, "x.py", "exec")  # Python accepts it
+    >>> try:
+    ...     check_source(deep, "x.py")
+    ... except SyntaxError as error:
+    ...     print(error.filename, error.msg)
+    x.py too deeply nested to analyse (RecursionError)
     """
     return analyse(source, filename)[0]
