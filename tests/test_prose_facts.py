@@ -969,7 +969,7 @@ def test_a_hit_counter_can_lose_a_count_on_a_threaded_server(
 def test_cross_origin_answers_preflights_up_to_flask_3_1_and_cors_app_on_both(
     views: ModuleType,
 ) -> None:
-    from flask_cors import CORS, cross_origin  # type: ignore[import-untyped]
+    from flask_cors import CORS, cross_origin
 
     preflight = {
         "Origin": "https://example.com",
