@@ -75,7 +75,7 @@ def noxfile() -> dict[str, list[str]]:
 
 def test_the_readme_lists_the_default_sessions_in_order(noxfile) -> None:
     text = paragraph(README, "**Run every test**")
-    said = [span for span in code_spans(text) if span != "python -m nox"]
+    said = [span for span in code_spans(text) if not span.startswith("python -m nox")]
     assert said == noxfile["sessions"]
     assert "README.md lists them" in row(CONTRIBUTING, "$ python -m nox  ")
 
@@ -281,3 +281,27 @@ def test_the_shop_answers_bad_input_with_html_4xx_and_bad_login_with_json() -> N
     assert form.status_code == 422
     assert form.mimetype == "text/html"
     assert '<input name="price" value="x">' in form.text
+
+
+# What plain pytest skips for time -------------------------------------------------
+
+
+def test_the_readme_names_every_kind_of_test_plain_pytest_skips_for_time() -> None:
+    text = row(README, "| everything pytest runs")
+    assert "`full_runs_only` (`tests/budget.py`)" in text
+    kinds = {  # the README's words: what the reasons given say
+        "hundreds of requests from real threads": ("real threads",),
+        "a server per page": ("a server per page",),
+        "pytest or the grader in processes of their own": ("process", "grading run"),
+    }
+    assert all(kind in text for kind in kinds)
+    reasons = [
+        reason
+        for path in (ROOT / "tests").glob("*.py")
+        for reason in re.findall(
+            r'full_runs_only\(\s*"([^"]+)"', path.read_text(encoding="utf-8")
+        )
+    ]
+    assert len(reasons) >= 10  # the parsing finds them
+    for reason in reasons:
+        assert any(word in reason for words in kinds.values() for word in words), reason
