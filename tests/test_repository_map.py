@@ -273,6 +273,7 @@ def test_the_shop_answers_bad_input_with_html_4xx_and_bad_login_with_json() -> N
     missing = client.get("/shop/products/999")
     assert missing.status_code == 404
     assert missing.mimetype == "text/html"
+    assert "<title>404 Not Found</title>" in missing.text  # Werkzeug's page
     login = client.post("/shop/login", data={"username": ""})
     assert login.status_code == 422
     assert login.mimetype == "application/json"
