@@ -50,7 +50,9 @@ import nox
 spec = importlib.util.spec_from_file_location("noxfile", "noxfile.py")
 noxfile = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(noxfile)
-json.dump({"sessions": nox.options.sessions, "browser": noxfile.browser_checks()},
+json.dump({"sessions": nox.options.sessions, "browser": noxfile.browser_checks(),
+           "undescribed": [name for name, func in nox.registry.get().items()
+                           if not (func.__doc__ or "").strip()]},
           sys.stdout)
 """
 
@@ -77,6 +79,8 @@ def test_the_readme_lists_the_default_sessions_in_order(noxfile) -> None:
     text = paragraph(README, "**Run every test**")
     said = [span for span in code_spans(text) if not span.startswith("python -m nox")]
     assert said == noxfile["sessions"]
+    # `nox --list` shows each session's docstring.
+    assert not {name.split("-")[0] for name in said} & set(noxfile["undescribed"])
     assert "README.md lists them" in row(CONTRIBUTING, "$ python -m nox  ")
 
 
@@ -219,15 +223,10 @@ def test_the_version_bounds_outside_requirements_are_where_the_pages_say() -> No
     from matrix.cell import FLASK_SERIES
 
     assert any(len(pins) > 1 for pins in FLASK_SERIES.values())
-    sys.path.insert(0, str(ROOT / "_ext" / "live"))
-    try:
-        import fetch
-    finally:
-        sys.path.remove(str(ROOT / "_ext" / "live"))
-    from accessibility import axe
-
-    assert fetch.PYODIDE_VERSION
-    assert axe.AXE_VERSION
+    fetch = (ROOT / "_ext" / "live" / "fetch.py").read_text(encoding="utf-8")
+    assert re.search(r'^PYODIDE_VERSION = "[\d.]+"$', fetch, re.M)
+    axe = (ROOT / "accessibility" / "axe.py").read_text(encoding="utf-8")
+    assert re.search(r'^AXE_VERSION = "[\d.]+"$', axe, re.M)
     for text in (
         row(README, "| `requirements.txt` |"),
         row(CONTRIBUTING, "| a tool version |"),
@@ -299,6 +298,7 @@ def test_the_readme_names_every_kind_of_test_plain_pytest_skips_for_time() -> No
     reasons = [
         reason
         for path in (ROOT / "tests").glob("*.py")
+        if path.name != Path(__file__).name
         for reason in re.findall(
             r'full_runs_only\(\s*"([^"]+)"', path.read_text(encoding="utf-8")
         )
@@ -306,3 +306,30 @@ def test_the_readme_names_every_kind_of_test_plain_pytest_skips_for_time() -> No
     assert len(reasons) >= 10  # the parsing finds them
     for reason in reasons:
         assert any(word in reason for words in kinds.values() for word in words), reason
+
+
+# The rows for an app's tests ---------------------------------------------------------
+
+
+def test_the_map_names_every_thread_and_server_test_and_the_hostile_one_of_no_app() -> (
+    None
+):
+    tests = ROOT / "tests"
+    threads = row(CONTRIBUTING, "| an app under real threads")
+    found = {
+        p.name
+        for p in [*tests.glob("test_*_threads.py"), *tests.glob("test_*_server.py")]
+    }
+    assert found == {
+        s for s in code_spans(threads) if s.startswith("test_") and "*" not in s
+    }
+    for name in found:
+        source = (tests / name).read_text(encoding="utf-8")
+        assert "full_runs_only(" in source, name
+        assert '"127.0.0.1"' in source or "serving(" in source, name
+    hostile = row(CONTRIBUTING, "| an app's hostile-input test")
+    named = {s for s in code_spans(hostile) if "*" not in s}
+    for path in [*tests.glob("test_*_apps.py"), *tests.glob("test_*_hostile.py")]:
+        source = path.read_text(encoding="utf-8")
+        if "examples(" not in source:  # not an app's hypothesis test
+            assert path.name in named, path.name
