@@ -10,7 +10,10 @@ together.
 - the browser session's checks (CONTRIBUTING's map);
 - the modules of ``chapters/apps/`` that are not apps (README's layout and
   CONTRIBUTING's map);
-- the behavioural test files of README's "viewlib side only" command;
+- the behavioural test files of README's "viewlib side only" command, and
+  the kinds of test plain ``pytest`` skips for time (``full_runs_only``);
+- the rows for an app's hostile-input, thread and server tests
+  (CONTRIBUTING's map);
 - where the version bounds live, besides requirements.txt (both pages), and
   what the matrix pins for Flask 2.3 and the async extra asks of asgiref
   (README, "Supported versions");
