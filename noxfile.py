@@ -101,6 +101,12 @@ def docs(session: nox.Session) -> None:
     session.log("Open _build/html/index.html in a browser.")
 
 
+def browser_checks() -> list[str]:
+    """The browser session's checks: every tests/*_in_browser.py but the live one's."""
+    found = Path("tests").glob("*_in_browser.py")
+    return sorted(str(path) for path in found if path.name != "live_in_browser.py")
+
+
 @in_place
 def browser(session: nox.Session) -> None:
     """Build the site and read every page in headless Chromium.
@@ -122,8 +128,7 @@ def browser(session: nox.Session) -> None:
     session.run(*PYTHON, "accessibility.axe", *optional)
     session.run(sys.executable, "_ext/live/fetch.py", *optional)
     session.run(*BUILD_SITE, "-q")
-    checks = ("tests/site_in_browser.py", "tests/shop_in_browser.py")
-    session.run(*PYTHON, "pytest", *checks, *session.posargs)
+    session.run(*PYTHON, "pytest", *browser_checks(), *session.posargs)
     session.log("Screenshots and figures: _build/screenshots/")
 
 
