@@ -145,10 +145,11 @@ def test_concurrent_requests_lose_nothing(server: BaseWSGIServer) -> None:
     assert len(final_ids) == len(created) - len(deleted)
 
 
-
 #: The dict methods the store's code could use on ``records``.
-GUARDED = ("__getitem__", "__setitem__", "__delitem__", "__contains__", "__iter__",
-           "__len__", "get", "items", "keys", "values", "pop", "update", "copy")  # fmt: skip
+GUARDED = (
+    "__getitem__", "__setitem__", "__delitem__", "__contains__", "__iter__",
+    "__len__", "get", "items", "keys", "values", "pop", "update", "copy",
+)  # fmt: skip
 
 
 class LockedRecords(dict[int, inventory.Record]):
