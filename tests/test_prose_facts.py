@@ -363,7 +363,8 @@ def load_exercise_file(path: str) -> Any:
     """The module at path, from the repository's root, imported afresh."""
     file = Path(__file__).resolve().parent.parent / path
     spec = importlib.util.spec_from_file_location("exercise_under_test", file)
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -385,7 +386,8 @@ def test_exercise_6_poll_answers_a_large_body_413_from_werkzeug_2_3() -> None:
     else:
         assert (valid.status_code, invalid.status_code) == (201, 400)
         assert client.get("/poll").json == {"yes": 1, "no": 0}
-    assert "error" in invalid.json and "error" in not_json.json
+    assert "error" in invalid.json
+    assert "error" in not_json.json
 
 
 def test_exercise_5_solution_answers_a_large_body_413_on_every_werkzeug() -> None:
@@ -395,7 +397,8 @@ def test_exercise_5_solution_answers_a_large_body_413_on_every_werkzeug() -> Non
     client = movies.create_app().test_client()
     big = {"title": "x" * 11_000, "year": 1965}
     response = client.post("/movies/", json=big)
-    assert response.status_code == 413 and "error" in response.json
+    assert response.status_code == 413
+    assert "error" in response.json
     assert client.get("/movies/").json == []
 
 
