@@ -21,7 +21,9 @@ sentence links to the place it is stated once:
   request"), on both implementations;
 - two answers that changed in Werkzeug 2.3, checked on whichever Werkzeug is
   installed (chapter 5: ``get_json()`` without JSON; chapter 4:
-  ``MAX_CONTENT_LENGTH`` and ``get_data()``), since the chapters' listings
+  ``MAX_CONTENT_LENGTH`` and ``get_data()``, and what that means for
+  exercise 6's poll, whose docstring chapter 6 shows, and for exercise 5's
+  starter comment and solution), since the chapters' listings
   show only the current answer (the in-browser run skips nothing);
 - Python's limit on converting long ints to and from text: its default, its
   settings, that leading zeros count, the releases that have it (chapter 1,
@@ -74,6 +76,7 @@ asserts no timing.
 from __future__ import annotations
 
 import functools
+import importlib.util
 import inspect
 import io
 import json
@@ -383,6 +386,49 @@ def test_get_json_without_json_is_415_from_werkzeug_2_3_and_400_before() -> None
 
     response = app.test_client().post("/users/", data="name=Ada")
     assert response.status_code == (415 if WERKZEUG_VERSION >= (2, 3) else 400)
+
+
+def load_exercise_file(path: str) -> Any:
+    """The module at path, from the repository's root, imported afresh."""
+    file = Path(__file__).resolve().parent.parent / path
+    spec = importlib.util.spec_from_file_location("exercise_under_test", file)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_exercise_6_poll_answers_a_large_body_413_from_werkzeug_2_3() -> None:
+    # Exercise 6's docstring (chapter 6 shows it): over MAX_CONTENT_LENGTH,
+    # 413 with Werkzeug 2.3 or later; Werkzeug 2.2 reads the body like any other.
+    poll = load_exercise_file("chapters/exercises/06-poll-tests/exercise.py")
+    client = poll.create_app().test_client()
+    note = "x" * 2_000
+    valid = client.post("/poll", json={"vote": "yes", "note": note})
+    invalid = client.post("/poll", json={"vote": "maybe", "note": note})
+    not_json = client.post("/poll", data=note, content_type="text/plain")
+    assert not_json.status_code == 415
+    if WERKZEUG_VERSION >= (2, 3):
+        assert (valid.status_code, invalid.status_code) == (413, 413)
+        assert client.get("/poll").json == {"yes": 0, "no": 0}
+    else:
+        assert (valid.status_code, invalid.status_code) == (201, 400)
+        assert client.get("/poll").json == {"yes": 1, "no": 0}
+    assert "error" in invalid.json
+    assert "error" in not_json.json
+
+
+def test_exercise_5_solution_answers_a_large_body_413_on_every_werkzeug() -> None:
+    # Exercise 5's starter: MAX_CONTENT_LENGTH gives 413 from Werkzeug 2.3; the
+    # solution checks the length itself, so its 413 holds on Werkzeug 2.2 too.
+    movies = load_exercise_file("tests/exercise_solutions/05-movies.py")
+    client = movies.create_app().test_client()
+    big = {"title": "x" * 11_000, "year": 1965}
+    response = client.post("/movies/", json=big)
+    assert response.status_code == 413
+    assert "error" in response.json
+    assert client.get("/movies/").json == []
 
 
 def test_max_content_length_and_get_data_from_werkzeug_2_3() -> None:

@@ -6,6 +6,9 @@ at once: POSTs, GETs of the list while others POST, and PATCHes racing
 DELETEs on the same ids. Nothing may answer 5xx, no two records may share an
 id, and the final list must hold exactly the records created and not deleted.
 There are no timing assertions; every wait has a timeout.
+
+A test without threads checks the Store docstring's rule: records and
+next_id are used only with the lock held.
 """
 
 from __future__ import annotations
@@ -140,3 +143,77 @@ def test_concurrent_requests_lose_nothing(server: BaseWSGIServer) -> None:
     assert status == 200
     assert sorted(final_ids) == sorted(set(created) - set(deleted))  # none lost
     assert len(final_ids) == len(created) - len(deleted)
+
+
+#: The dict methods the store's code could use on ``records``.
+GUARDED = (
+    "__getitem__", "__setitem__", "__delitem__", "__contains__", "__iter__",
+    "__len__", "get", "items", "keys", "values", "pop", "update", "copy",
+)  # fmt: skip
+
+
+class LockedRecords(dict[int, inventory.Record]):
+    """A dict of records that fails any use made without the store's lock."""
+
+    def __init__(self, lock: threading.Lock) -> None:
+        super().__init__()
+        self.lock = lock
+
+
+def guarded(name: str) -> Any:
+    def method(self: LockedRecords, *args: Any, **kwargs: Any) -> Any:
+        assert self.lock.locked(), f"records.{name} used without the lock"
+        return getattr(dict, name)(self, *args, **kwargs)
+
+    return method
+
+
+for _name in GUARDED:
+    setattr(LockedRecords, _name, guarded(_name))
+
+
+class GuardedStore(inventory.Store):
+    """A Store whose records and next_id fail any use without the lock."""
+
+    def __init__(self, kind: str, **schema: type) -> None:
+        super().__init__(kind, **schema)
+        self.records = LockedRecords(self.lock)
+        self.checked_with_lock: list[bool] = []
+
+    def __getattribute__(self, name: str) -> Any:
+        if name == "next_id":
+            lock = object.__getattribute__(self, "lock")
+            assert lock.locked(), "next_id read without the lock"
+        return object.__getattribute__(self, name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name == "next_id" and "lock" in self.__dict__:
+            assert self.lock.locked(), "next_id written without the lock"
+        object.__setattr__(self, name, value)
+
+    def check(self, data: object, partial: bool = False) -> inventory.Record:
+        self.checked_with_lock.append(self.lock.locked())
+        return super().check(data, partial)
+
+
+def test_the_store_holds_its_lock_for_records_and_next_id() -> None:
+    """The Store docstring (shown in chapter 5): every use of records and
+    next_id is under the lock; check, which create calls before taking it,
+    reads neither."""
+    store = GuardedStore("book", title=str, year=int)
+    with pytest.raises(AssertionError, match="without the lock"):
+        store.records.get(1)  # the guard works
+    with pytest.raises(AssertionError, match="without the lock"):
+        store.next_id  # noqa: B018
+    assert store.create({"title": "Dune", "year": 1965})["id"] == 1
+    assert store.create({"title": "Emma", "year": 1815})["id"] == 2
+    assert store.get(1)["title"] == "Dune"
+    assert store.update(2, {"year": 1816})["year"] == 1816
+    store.delete(1)
+    assert store.all() == [{"id": 2, "title": "Emma", "year": 1816}]
+    with pytest.raises(KeyError):
+        store.get(1)
+    with pytest.raises(ValueError, match="unknown field"):
+        store.create({"isbn": "x"})
+    assert store.checked_with_lock == [False, False, True, False]
+    assert not store.lock.locked()

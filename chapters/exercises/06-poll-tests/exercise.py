@@ -7,7 +7,9 @@ The first half of this file is a small poll API. Do not change it:
 - ``POST /poll`` with the JSON ``{"vote": "yes"}`` (or ``"no"``) adds the vote
   and answers 201 with the new counts;
 - any other JSON body gets 400, a body that is not JSON 415, each with a JSON
-  ``{"error": "..."}``, and changes no count.
+  ``{"error": "..."}``, and changes no count. A JSON body over 1,024 bytes
+  (``MAX_CONTENT_LENGTH``) gets 413 instead with Werkzeug 2.3 or later,
+  which checks that limit as it reads; Werkzeug 2.2 reads it like any other.
 
 The second half is yours: write tests for the poll, functions whose names
 start with ``test_``. Each takes one argument, ``client``: the test client
