@@ -35,6 +35,9 @@ Hints:
 
 The store, ``NoteStore``, is written for you. Check your work with
 ``pytest chapters/exercises/04-notes``.
+
+A copy of this file kept elsewhere is checked with ``EXERCISE_MODULE_PATH``
+set to its path (chapter 1, "Try this").
 """
 
 from __future__ import annotations

@@ -52,6 +52,9 @@ Hints, for what ``inventory.py`` does differently:
   and the check beside it.
 
 Check your work with ``pytest chapters/exercises/05-movies``.
+
+A copy of this file kept elsewhere is checked with ``EXERCISE_MODULE_PATH``
+set to its path (chapter 1, "Try this").
 """
 
 from __future__ import annotations
