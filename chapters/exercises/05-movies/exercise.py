@@ -46,10 +46,10 @@ Hints, for what ``inventory.py`` does differently:
   ``BadRequest``, as ``inventory.py``'s ``request_json`` does (chapter 5's
   "Going deeper: ``refuse_too_large``, and why ``RecursionError``").
   That function is in ``chapters/apps/json_input.py``: copy it, with the
-  imports it needs, into your file. Importing it passes ``pytest`` here,
-  whose settings put ``chapters/apps`` on the import path, but fails when
-  an instructor grades your file: ``grade.py`` runs it with only viewlib
-  and the check beside it.
+  imports it needs, into your file. An import of ``json_input`` works with
+  ``pytest`` in this repository, whose settings put ``chapters/apps`` on
+  the import path, but fails when an instructor grades your file:
+  ``grade.py`` runs it with only viewlib and the check beside it.
 
 Check your work with ``pytest chapters/exercises/05-movies``.
 
