@@ -557,6 +557,23 @@ def test_keyboard_alone_runs_an_example(
     assert announcer.get_attribute("textContent") == ("example 1: passed, output below")
 
 
+def test_the_page_controls_come_after_the_reading_time(
+    browser: webdriver.Chrome, base_url: str
+) -> None:
+    """The title, then the chapter's reading time, then Check this page and
+    the help: a reader sees how long the chapter is before the controls."""
+    open_page(browser, urljoin(base_url, "chapters/01-view.html"))
+    before = browser.execute_script(
+        "const bar = document.querySelector('.live-page');"
+        "const above = bar.previousElementSibling;"
+        "return [above.previousElementSibling.tagName, above.textContent,"
+        " bar.querySelector('[data-live=\"run-page\"]') !== null];"
+    )
+    assert before[0] == "H1", before
+    assert before[1].startswith("About 20 minutes on the main path."), before
+    assert before[2], "Check this page is not in the bar after the reading time"
+
+
 def test_typing_in_the_editor_keeps_newlines_and_slashes(
     browser: webdriver.Chrome, base_url: str
 ) -> None:

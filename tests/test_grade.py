@@ -99,6 +99,38 @@ def test_the_checks_run_only_when_asked_for() -> None:
     assert summary.startswith("5 passed"), summary
 
 
+@full_runs_only("a pytest process per submission")
+def test_a_chapter_app_imports_in_the_terminal_but_not_when_graded(
+    tmp_path: Path,
+) -> None:
+    """Exercise 5's hint: copy ``refuse_too_large`` into the file, since the
+    grader's folder holds viewlib and the check, not ``chapters/apps``."""
+    solution = (SOLUTIONS / "05-movies.py").read_text(encoding="utf-8")
+    line = "from viewlib import MethodView\n"
+    assert line in solution
+    importing = solution.replace(
+        line, line + "from json_input import refuse_too_large  # noqa: F401\n"
+    )
+    submissions = tmp_path / "submissions"
+    submit(submissions, "ada", "05-movies", importing)
+    copy = str(submissions / "ada" / "05-movies" / "exercise.py")
+    # pytest in the repository has chapters/apps on its path (pyproject.toml) ...
+    summary = run_pytest("chapters/exercises/05-movies", EXERCISE_MODULE_PATH=copy)
+    assert summary.startswith("29 passed"), summary
+    # ... the grader's run folder does not.
+    options = ["--only", "05-movies", "--timeout", "30"]
+    result = subprocess.run(
+        [sys.executable, str(EXERCISES / "grade.py"), str(submissions), *options],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    row = result.stdout.splitlines()[2].split()
+    assert row == ["ada", "05-movies", "failed", "0/29"], result.stdout
+
+
 def test_the_instructors_page_lists_every_exercise() -> None:
     page = (ROOT / "instructors.md").read_text(encoding="utf-8")
     rows = [line for line in page.splitlines() if line.startswith("| `")]

@@ -741,7 +741,12 @@
   const help = element("p", "live-help", sentences.filter(Boolean).join(" "));
   help.id = "live-help";
   for (const block of blocks) block.button?.setAttribute("aria-describedby", help.id);
-  const place = document.querySelector("article h1") || null;
+  // After the page's first paragraph (a chapter's reading time), so that the
+  // title and that line come first; else after the title, else before the
+  // first example.
+  const title = document.querySelector("article h1");
+  const first = title?.nextElementSibling;
+  const place = first?.tagName === "P" ? first : title;
   const bar = element("div", "live-page");
   bar.append(help);
   if (place) place.after(bar);

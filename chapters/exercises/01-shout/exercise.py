@@ -20,6 +20,9 @@ Register it with ``as_view`` at ``/shout/<name>``, under the endpoint
 ``shout``. Check your work with ``pytest chapters/exercises/01-shout``, and
 run it for real with
 ``python -m flask --app chapters/exercises/01-shout/exercise.py run``.
+
+A copy of this file kept elsewhere is checked with ``EXERCISE_MODULE_PATH``
+set to its path (chapter 1, "Try this").
 """
 
 from __future__ import annotations

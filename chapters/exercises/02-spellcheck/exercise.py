@@ -34,6 +34,9 @@ Hints for task 3 (chapter 2 reads forms; this reads JSON):
   does. Chapter 5 builds a complete JSON reader; this is all you need here.
 
 Check your work with ``pytest chapters/exercises/02-spellcheck``.
+
+A copy of this file kept elsewhere is checked with ``EXERCISE_MODULE_PATH``
+set to its path (chapter 1, "Try this").
 """
 
 from __future__ import annotations

@@ -38,6 +38,9 @@ not show):
 
 Check your work with ``pytest chapters/exercises/03-admin-token``. To run it
 for real, ``export ADMIN_TOKEN=...`` first (see ``create_app``).
+
+A copy of this file kept elsewhere is checked with ``EXERCISE_MODULE_PATH``
+set to its path (chapter 1, "Try this").
 """
 
 from __future__ import annotations

@@ -25,12 +25,19 @@ Hints:
 - A class body that sets ``methods`` replaces the list ``MethodView``
   computes from the handlers (chapter 4, "Which methods a class accepts",
   shows ``ReadOnlyNotes``): a handler left out of the list is never called.
+- Chapter 4's ``read_body`` limits bytes, the body's ``Content-Length``,
+  before it reads anything; this limit is on the note's text, so count its
+  characters, ``len(request.get_data(as_text=True))``: 500 ``é`` (1,000
+  bytes in UTF-8) make a note the check expects you to accept.
 - ``return "", 204`` answers 204 with an empty body.
 - ``NoteAPI.as_view("note", store)`` hands ``store`` to ``__init__`` (chapter
   2's app does the same with its counter).
 
 The store, ``NoteStore``, is written for you. Check your work with
 ``pytest chapters/exercises/04-notes``.
+
+A copy of this file kept elsewhere is checked with ``EXERCISE_MODULE_PATH``
+set to its path (chapter 1, "Try this").
 """
 
 from __future__ import annotations

@@ -45,8 +45,16 @@ Hints, for what ``inventory.py`` does differently:
   ``request.get_json()`` lets it out as a 500: catch it next to
   ``BadRequest``, as ``inventory.py``'s ``request_json`` does (chapter 5's
   "Going deeper: ``refuse_too_large``, and why ``RecursionError``").
+  That function is in ``chapters/apps/json_input.py``: copy it, with the
+  imports it needs, into your file. An import of ``json_input`` works with
+  ``pytest`` in this repository, whose settings put ``chapters/apps`` on
+  the import path, but fails when an instructor grades your file:
+  ``grade.py`` runs it with only viewlib and the check beside it.
 
 Check your work with ``pytest chapters/exercises/05-movies``.
+
+A copy of this file kept elsewhere is checked with ``EXERCISE_MODULE_PATH``
+set to its path (chapter 1, "Try this").
 """
 
 from __future__ import annotations

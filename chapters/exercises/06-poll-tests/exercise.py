@@ -26,6 +26,9 @@ Write at least four tests. Run them on the poll with
 ``pytest chapters/exercises/06-poll-tests/exercise.py`` (the ``client``
 fixture below serves them), and the check with
 ``pytest chapters/exercises/06-poll-tests``.
+
+A copy of this file kept elsewhere is checked with ``EXERCISE_MODULE_PATH``
+set to its path (chapter 1, "Try this").
 """
 
 from __future__ import annotations

@@ -28,6 +28,9 @@ Async views need Flask's async extra: ``pip install "flask[async]"``. Check
 your work with ``pytest chapters/exercises/08-quotes``, and try it with
 ``flask --app chapters/exercises/08-quotes/exercise.py run`` and
 ``curl "http://127.0.0.1:5000/quotes?shops=north,east"``.
+
+A copy of this file kept elsewhere is checked with ``EXERCISE_MODULE_PATH``
+set to its path (chapter 1, "Try this").
 """
 
 from __future__ import annotations

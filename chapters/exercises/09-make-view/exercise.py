@@ -29,6 +29,9 @@ viewlib's source. The function must:
 The check registers classes of its own with ``make_view`` and with Flask's
 ``as_view`` and compares what the same requests get back. Check your work
 with ``pytest chapters/exercises/09-make-view``.
+
+A copy of this file kept elsewhere is checked with ``EXERCISE_MODULE_PATH``
+set to its path (chapter 1, "Try this").
 """
 
 from __future__ import annotations

@@ -21,9 +21,9 @@ view does:
   it is expensive. Symptom: after one request with the key, anyone gets the
   report without it. Keep the cache: the report must still be built once.
 
-The input checks (a JSON 400 or 415 naming the problem) are right as they
-are; the check makes sure they stay. Check your work with
-``pytest chapters/exercises/10-bug-hunt``.
+The input checks (a JSON 400 or 415 naming the problem) are right; the check
+makes sure they stay. Check your work with ``pytest chapters/exercises/10-bug-hunt``
+(a copy kept elsewhere: set ``EXERCISE_MODULE_PATH``, chapter 1, "Try this").
 """
 
 from __future__ import annotations

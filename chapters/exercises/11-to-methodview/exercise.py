@@ -23,6 +23,9 @@ apps: status, JSON body, and the ``Location`` and ``Allow`` headers. Reuse
 as it is: the check compares your app with it.
 
 Check your work with ``pytest chapters/exercises/11-to-methodview``.
+
+A copy of this file kept elsewhere is checked with ``EXERCISE_MODULE_PATH``
+set to its path (chapter 1, "Try this").
 """
 
 from __future__ import annotations

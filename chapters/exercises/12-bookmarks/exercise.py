@@ -53,6 +53,9 @@ part, marked TODO:
 Check your work with ``pytest chapters/exercises/12-bookmarks``. To try it
 for real: ``flask --app chapters/exercises/12-bookmarks/exercise.py run``
 (the database goes in ``instance/`` next to this file).
+
+A copy of this file kept elsewhere is checked with ``EXERCISE_MODULE_PATH``
+set to its path (chapter 1, "Try this").
 """
 
 from __future__ import annotations
