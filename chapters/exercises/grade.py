@@ -30,7 +30,9 @@ the threat model):
   way and shown in a column of their own.
 - ``--feedback``: a column with viewcheck's findings on each file (the
   class-based-view mistakes the tutorial shows), so a failing file says why.
-  viewcheck reads the file and runs none of it.
+  viewcheck reads the file and runs none of it, in a child process with the
+  run's time, CPU and memory limits: a file it cannot finish on says so in
+  its cell ("unreadable", "feedback timed out").
 
 It needs only Python's standard library and pytest (and Flask, for the
 checks); the helpers are in the ``_grading`` folder next to it.
@@ -260,7 +262,7 @@ def grade(
             result = Result(student, name, *verdict(expected[name], run), run.output)
             if checker is not None:
                 text = source.read_bytes().decode("utf-8")  # take() checked it
-                result.feedback = feedback.findings(checker, text, "exercise.py")
+                result.feedback = feedback.bounded(checker, text, "exercise.py", limits)
             if name in expected_hidden:
                 secret = grader.run(name, source, hidden=True)
                 result.hidden, result.hidden_passed, result.hidden_total = verdict(
