@@ -132,7 +132,7 @@ def child(settings: dict[str, Any]) -> None:
     found = findings(viewcheck.checker, source, "exercise.py")
     if len(found) > MAX_FINDINGS:
         more = len(found) - MAX_FINDINGS
-        found = found[:MAX_FINDINGS] + [{"code": f"and {more} more", "line": 0}]
+        found = [*found[:MAX_FINDINGS], {"code": f"and {more} more", "line": 0}]
     json.dump(found, sys.stdout)
 
 

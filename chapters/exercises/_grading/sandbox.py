@@ -221,7 +221,8 @@ def run_tool(command: list[str], data: bytes, timeout: float, cap: int) -> Tool:
             creationflags=getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0),
         )
         _running.add(child.pid)
-    assert child.stdin is not None and child.stdout is not None
+    assert child.stdin is not None
+    assert child.stdout is not None
     head = bytearray()
     threads = [
         threading.Thread(target=feed, args=(child.stdin, data)),
