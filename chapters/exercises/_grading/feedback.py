@@ -122,7 +122,9 @@ def child(settings: dict[str, Any]) -> None:
         pass
     else:
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-        resource.setrlimit(resource.RLIMIT_CPU, (settings["cpu"], settings["cpu"]))
+        # SIGXCPU at the soft limit (read as "timed out"), SIGKILL a second on.
+        cpu = settings["cpu"]
+        resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
         memory = settings["memory"]
         resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     source = sys.stdin.buffer.read().decode("utf-8")
