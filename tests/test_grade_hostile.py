@@ -596,6 +596,7 @@ def graded(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     # a loaded machine, where five seconds of CPU take far longer.
     command += ["--only", "01-shout", "--json", str(results), "--timeout", "120"]
     command += ["--processes", "16", "--cpu", "5", "--output", "64"]
+    shown = ["--only", "01-shout", *command[-8:]]  # the page's command: no --json
     # The arguments go through stdin: no command line of ours names the folder.
     measured = subprocess.run(
         [sys.executable, "-c", MEASURE],
@@ -613,6 +614,7 @@ def graded(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         "after": checksums(submissions),
         "peak_kib": run["peak"],
         "table": run["out"],
+        "options": shown,
         "results": {r["student"]: r for r in json.loads(results.read_text())},
     }
 
@@ -752,6 +754,12 @@ def test_the_page_shows_the_class_table(graded) -> None:
     (block,) = [b for b in blocks("instructors.md") if "../class" in str(b.commands)]
     shown = [line.rstrip() for line in block.commands[0].output]
     assert shown == [line.rstrip() for line in graded["table"].splitlines()]
+    # The page's command gives the options of the run compared.
+    given = block.commands[0].text.split()
+    assert given[given.index("../class") + 1 :] == graded["options"]
+    sentence = "graded with the test's options (`" + " ".join(graded["options"][2:])
+    page = " ".join((ROOT / "instructors.md").read_text(encoding="utf-8").split())
+    assert sentence + "`)" in page
 
 
 # --feedback on hostile files: viewcheck runs in a bounded child ------------
@@ -880,3 +888,60 @@ def test_a_file_that_crashes_the_parser_leaves_a_full_table(tmp_path: Path) -> N
     assert rows[1][2:4] in (["failed", "0/5"], ["failed", "(no"])
     assert rows[1][-1].endswith("unreadable line 1")
     assert result.stdout.splitlines()[-1].startswith("2 results: 1 passed, 1 failed")
+
+
+def test_the_run_folder_holds_what_instructors_md_lists(tmp_path: Path) -> None:
+    # "a fresh temporary folder that holds pytest.ini, ..." (instructors.md),
+    # for exercise 7, whose folder has templates beside its check.
+    grader = grade.Grader(sandbox.Limits(), None, tmp_path)
+    work = grader.folder(["07-catalogue"], hidden=False)
+    sandbox.hand_over(work, None)
+    (work / "07-catalogue" / "exercise.py").write_text("# a file\n")  # as run() does
+    listing = sorted(
+        str(p.relative_to(work)) for p in work.rglob("*") if "viewlib" not in p.parts
+    )
+    assert listing == [
+        "07-catalogue",
+        "07-catalogue/exercise.py",
+        "07-catalogue/templates",
+        "07-catalogue/templates/base.html",
+        "07-catalogue/templates/book_detail.html",
+        "07-catalogue/templates/book_list.html",
+        "07-catalogue/test_exercise.py",
+        "_harness.py",
+        "conftest.py",
+        "pytest.ini",
+        "tmp",
+    ]
+    assert (work / "viewlib" / "views.py").is_file()
+    assert (work / "pytest.ini").read_text() == "[pytest]\n"
+    assert not list((work / "tmp").iterdir())
+    page = " ".join((ROOT / "instructors.md").read_text(encoding="utf-8").split())
+    for name in (
+        "`pytest.ini`",
+        "`conftest.py`",
+        "`viewlib/`",
+        "`_harness.py`",
+        "`tmp/`",
+        "`templates/`",
+        "`exercise.py`",
+    ):
+        assert name in page.split("fresh temporary folder that holds", 1)[1][:600]
+
+
+def test_run_as_another_user_than_root_it_says_the_files_run_as_you(
+    tmp_path: Path, monkeypatch: Any, capsys: Any
+) -> None:
+    # instructors.md: "As another user than root, grade.py cannot change user,
+    # prints `grade.py: the submissions run as you: ...`".
+    monkeypatch.setattr(os, "geteuid", lambda: 1000)
+    monkeypatch.setattr(grade, "grade", lambda *args, **kwargs: [])
+    monkeypatch.setattr(sandbox, "become_subreaper", lambda: False)
+    assert grade.main([str(tmp_path), "--only", "01-shout"]) == 0
+    line = "grade.py: the submissions run as you: they can read and change what you can"
+    assert line in capsys.readouterr().err.splitlines()
+    page = " ".join((ROOT / "instructors.md").read_text(encoding="utf-8").split())
+    assert f"prints `{line}`" in page
+    # And --user, which needs root, is refused rather than ignored.
+    with pytest.raises(SystemExit):
+        grade.main([str(tmp_path), "--user", "nobody"])

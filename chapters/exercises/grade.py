@@ -15,8 +15,9 @@ the threat model):
 
 - Every file is read once, before anything runs; a symbolic link, a folder,
   a file over ``--max-size`` or one that is not UTF-8 is refused.
-- Each (student, exercise) gets a fresh temporary folder holding a copy of
-  viewlib/, the exercise's check and conftest, and that one file. The
+- Each (student, exercise) gets a fresh temporary folder holding an empty
+  pytest.ini, the conftest, a copy of viewlib/, _harness.py, an empty tmp/
+  and the exercise's folder (its check, its other files, that one file). The
   child's environment is an allow-list; the repository, the solutions and
   the submissions folder are not on its import path, its working directory
   or any command line it can read.
