@@ -32,7 +32,7 @@ STARTER = (EXERCISES / "01-shout" / "exercise.py").read_text()
 sys.path.insert(0, str(EXERCISES))
 import grade  # noqa: E402
 from _grading import sandbox  # noqa: E402
-from _grading.submissions import take  # noqa: E402
+from _grading.submissions import MAX_BYTES, take  # noqa: E402
 
 sys.path.remove(str(EXERCISES))
 
@@ -861,7 +861,7 @@ def test_feedback_on_the_review_files_ends_with_a_reason(tmp_path: Path) -> None
     assert "too deeply nested" in str(found["message"])
     names = "from flask.views import View\nclass R(View):\n    decorators = ["
     names += ",".join(["a"] * 520_000) + "]\n"
-    assert 1_000_000 < len(names) < grade.MAX_BYTES
+    assert 1_000_000 < len(names) < MAX_BYTES
     assert feedback.bounded(checker, names, "exercise.py", sandbox.Limits()) == []
 
 

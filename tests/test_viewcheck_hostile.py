@@ -17,6 +17,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -148,7 +149,7 @@ def step_count(source: str) -> int:
 
 
 HEAD = "from flask.views import MethodView, View\n"
-SHAPES = {
+SHAPES: dict[str, Callable[[int], str]] = {
     # The review's case: names[:index] per item, and any() over them.
     "decorators": lambda n: (
         HEAD
