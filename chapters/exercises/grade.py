@@ -413,7 +413,8 @@ def parser() -> argparse.ArgumentParser:
         action="store_true",
         help="add a column with viewcheck's findings on each file: the "
         "class-based-view mistakes it recognises, with their lines (it reads "
-        "the files and runs none of them)",
+        "the files and runs none of them, in a child process with the run's "
+        "time, CPU and memory limits)",
     )
     p.add_argument(
         "--jobs",
