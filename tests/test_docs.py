@@ -127,3 +127,12 @@ def test_an_exercise_title_says_where_its_check_runs(chapter: Path) -> None:
             assert "check it in a terminal" in title, title
         else:
             assert "press Check" in title, title
+
+
+def test_each_cause_in_the_pitfalls_chapter_links_its_section() -> None:
+    # Chapter 10: "Each cause links the section that explains the idea."
+    text = (ROOT / "chapters" / "10-pitfalls.md").read_text(encoding="utf-8")
+    causes = re.findall(r"\*\*Cause:\*\*(.*?)(?=\*\*Fix:\*\*|\n\n)", text, re.S)
+    assert len(causes) >= 9
+    for cause in causes:
+        assert "{ref}`" in cause or "{doc}`" in cause, cause[:80]

@@ -32,7 +32,7 @@ STARTER = (EXERCISES / "01-shout" / "exercise.py").read_text()
 sys.path.insert(0, str(EXERCISES))
 import grade  # noqa: E402
 from _grading import sandbox  # noqa: E402
-from _grading.submissions import take  # noqa: E402
+from _grading.submissions import MAX_BYTES, take  # noqa: E402
 
 sys.path.remove(str(EXERCISES))
 
@@ -596,6 +596,7 @@ def graded(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     # a loaded machine, where five seconds of CPU take far longer.
     command += ["--only", "01-shout", "--json", str(results), "--timeout", "120"]
     command += ["--processes", "16", "--cpu", "5", "--output", "64"]
+    shown = ["--only", "01-shout", *command[-8:]]  # the page's command: no --json
     # The arguments go through stdin: no command line of ours names the folder.
     measured = subprocess.run(
         [sys.executable, "-c", MEASURE],
@@ -613,6 +614,7 @@ def graded(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         "after": checksums(submissions),
         "peak_kib": run["peak"],
         "table": run["out"],
+        "options": shown,
         "results": {r["student"]: r for r in json.loads(results.read_text())},
     }
 
@@ -752,3 +754,194 @@ def test_the_page_shows_the_class_table(graded) -> None:
     (block,) = [b for b in blocks("instructors.md") if "../class" in str(b.commands)]
     shown = [line.rstrip() for line in block.commands[0].output]
     assert shown == [line.rstrip() for line in graded["table"].splitlines()]
+    # The page's command gives the options of the run compared.
+    given = block.commands[0].text.split()
+    assert given[given.index("../class") + 1 :] == graded["options"]
+    sentence = "graded with the test's options (`" + " ".join(graded["options"][2:])
+    page = " ".join((ROOT / "instructors.md").read_text(encoding="utf-8").split())
+    assert sentence + "`)" in page
+
+
+# --feedback on hostile files: viewcheck runs in a bounded child ------------
+
+from _grading import feedback  # noqa: E402
+
+FAKE_CHECKER = """\
+import os, signal, sys, time
+
+
+class Finding:
+    def __init__(self, line):
+        self.line = line
+
+    def as_dict(self):
+        return {"code": "CBV101", "line": self.line, "message": "m"}
+
+
+def analyse(source, name):
+    open(os.environ.get("PIDFILE", "/dev/null"), "w").write(str(os.getpid()))
+    attack = source.strip()
+    if attack == "hang":
+        time.sleep(600)
+    if attack == "spin":
+        while True:
+            pass
+    if attack == "memory":
+        hog = bytearray(4 * 1024 * 1024 * 1024)
+    if attack == "crash":
+        os.kill(os.getpid(), signal.SIGSEGV)
+    if attack == "flood":
+        return [Finding(n) for n in range(1, 100_001)], []
+    if attack == "garbage":
+        sys.stdout.write("not json")
+        sys.stdout.flush()
+        os._exit(0)
+    return [], []
+"""
+
+
+def fake_checker(tmp_path: Path) -> Any:
+    """A stand-in for viewcheck.checker whose analyse() does what the file says."""
+    import types
+
+    folder = tmp_path / "home" / "viewcheck"
+    folder.mkdir(parents=True)
+    (folder / "__init__.py").write_text("")
+    (folder / "checker.py").write_text(FAKE_CHECKER)
+    module = types.ModuleType("viewcheck.checker")
+    module.__file__ = str(folder / "checker.py")
+    return module
+
+
+@pytest.mark.skipif(
+    os.name != "posix", reason="the CPU and memory limits need resource"
+)
+@pytest.mark.parametrize(
+    ("attack", "limits", "cell"),
+    [
+        ("hang", {"timeout": 2}, "feedback timed out"),
+        ("spin", {"timeout": 60, "cpu": 1}, "feedback timed out"),
+        ("memory", {"memory": 512 * 1024 * 1024}, "unreadable"),
+        ("crash", {}, "unreadable"),
+        ("garbage", {}, "unreadable"),
+    ],
+)
+def test_feedback_that_cannot_finish_is_a_reason_in_its_cell(
+    tmp_path: Path, monkeypatch: Any, attack: str, limits: dict[str, Any], cell: str
+) -> None:
+    # Each defence of feedback.bounded, attacked by an analyzer that hangs,
+    # spins, allocates 4 GiB, crashes or answers garbage: the cell says why,
+    # nothing is raised, and the child's process is gone.
+    pidfile = tmp_path / "pid"
+    monkeypatch.setenv("PIDFILE", str(pidfile))
+    found = feedback.bounded(
+        fake_checker(tmp_path), attack, "exercise.py", sandbox.Limits(**limits)
+    )
+    assert feedback.summary(found) == cell, found
+    pid = int(pidfile.read_text())
+    assert not Path(f"/proc/{pid}").exists() or os.name != "posix"
+
+
+def test_feedback_keeps_the_first_findings_and_counts_the_rest(tmp_path: Path) -> None:
+    found = feedback.bounded(fake_checker(tmp_path), "flood", "x.py", sandbox.Limits())
+    assert len(found) == feedback.MAX_FINDINGS + 1
+    assert feedback.summary(found).endswith("CBV101 line 50, and 99950 more")
+
+
+def test_feedback_on_the_review_files_ends_with_a_reason(tmp_path: Path) -> None:
+    # The real viewcheck on round 4's two files: an expression 200,000 deep
+    # (the parser of Python 3.9 and 3.10 crashes on it; 3.11 refuses it) and
+    # a decorators list of 520,000 names (1,040,063 bytes, under the 1 MiB
+    # limit), which took minutes while the rule was quadratic.
+    checker = feedback.load(EXERCISES / "grade.py")
+    assert checker is not None
+    deep = "x = " + "a+" * 200_000 + "a"
+    (found,) = feedback.bounded(checker, deep, "exercise.py", sandbox.Limits())
+    assert found["code"] == "unreadable"
+    assert "too deeply nested" in str(found["message"])
+    names = "from flask.views import View\nclass R(View):\n    decorators = ["
+    names += ",".join(["a"] * 520_000) + "]\n"
+    assert 1_000_000 < len(names) < MAX_BYTES
+    assert feedback.bounded(checker, names, "exercise.py", sandbox.Limits()) == []
+
+
+@full_runs_only("a pytest process per submission")
+def test_a_file_that_crashes_the_parser_leaves_a_full_table(tmp_path: Path) -> None:
+    # Round 4's attack on --feedback: on Python 3.9 and 3.10 this file took
+    # the grader down (segmentation fault, no table). Run this on 3.9 too.
+    submissions = tmp_path / "submissions"
+    for student, text in (("ada", SOLUTION), ("eve", "x = " + "a+" * 200_000 + "a\n")):
+        (submissions / student / "01-shout").mkdir(parents=True)
+        (submissions / student / "01-shout" / "exercise.py").write_text(text)
+    command = [sys.executable, str(EXERCISES / "grade.py"), str(submissions)]
+    result = subprocess.run(
+        [*command, "--only", "01-shout", "--feedback", "--as-me"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    rows = [line.split(None, 4) for line in result.stdout.splitlines()[2:4]]
+    assert rows[0] == ["ada", "01-shout", "passed", "5/5", "-"]
+    assert rows[1][:2] == ["eve", "01-shout"]
+    assert rows[1][2:4] in (["failed", "0/5"], ["failed", "(no"])
+    assert rows[1][-1].endswith("unreadable line 1")
+    assert result.stdout.splitlines()[-1].startswith("2 results: 1 passed, 1 failed")
+
+
+def test_the_run_folder_holds_what_instructors_md_lists(tmp_path: Path) -> None:
+    # "a fresh temporary folder that holds pytest.ini, ..." (instructors.md),
+    # for exercise 7, whose folder has templates beside its check.
+    grader = grade.Grader(sandbox.Limits(), None, tmp_path)
+    work = grader.folder(["07-catalogue"], hidden=False)
+    sandbox.hand_over(work, None)
+    (work / "07-catalogue" / "exercise.py").write_text("# a file\n")  # as run() does
+    listing = sorted(
+        str(p.relative_to(work)) for p in work.rglob("*") if "viewlib" not in p.parts
+    )
+    assert listing == [
+        "07-catalogue",
+        "07-catalogue/exercise.py",
+        "07-catalogue/templates",
+        "07-catalogue/templates/base.html",
+        "07-catalogue/templates/book_detail.html",
+        "07-catalogue/templates/book_list.html",
+        "07-catalogue/test_exercise.py",
+        "_harness.py",
+        "conftest.py",
+        "pytest.ini",
+        "tmp",
+    ]
+    assert (work / "viewlib" / "views.py").is_file()
+    assert (work / "pytest.ini").read_text() == "[pytest]\n"
+    assert not list((work / "tmp").iterdir())
+    page = " ".join((ROOT / "instructors.md").read_text(encoding="utf-8").split())
+    for name in (
+        "`pytest.ini`",
+        "`conftest.py`",
+        "`viewlib/`",
+        "`_harness.py`",
+        "`tmp/`",
+        "`templates/`",
+        "`exercise.py`",
+    ):
+        assert name in page.split("fresh temporary folder that holds", 1)[1][:600]
+
+
+def test_run_as_another_user_than_root_it_says_the_files_run_as_you(
+    tmp_path: Path, monkeypatch: Any, capsys: Any
+) -> None:
+    # instructors.md: "As another user than root, grade.py cannot change user,
+    # prints `grade.py: the submissions run as you: ...`".
+    monkeypatch.setattr(os, "geteuid", lambda: 1000)
+    monkeypatch.setattr(grade, "grade", lambda *args, **kwargs: [])
+    monkeypatch.setattr(sandbox, "become_subreaper", lambda: False)
+    assert grade.main([str(tmp_path), "--only", "01-shout"]) == 0
+    line = "grade.py: the submissions run as you: they can read and change what you can"
+    assert line in capsys.readouterr().err.splitlines()
+    page = " ".join((ROOT / "instructors.md").read_text(encoding="utf-8").split())
+    assert f"prints `{line}`" in page
+    # And --user, which needs root, is refused rather than ignored.
+    with pytest.raises(SystemExit):
+        grade.main([str(tmp_path), "--user", "nobody"])

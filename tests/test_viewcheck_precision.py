@@ -95,7 +95,8 @@ def test_chapter_10_each_pitfall_is_found_in_its_section() -> None:
         "Decorator order": {"CBV110"},
         "An empty MethodView": {"CBV111"},
         "A helper named like an HTTP method": {"CBV112"},
-        "A handler added after the class was made": {"CBV113"},
+        # CBV106: the class whose own methods list names the late handler.
+        "A handler added after the class was made": {"CBV106", "CBV113"},
         "A constructor argument missing": {"CBV114"},
         "Routing settings that do not reach the route": {"CBV115", "CBV116", "CBV117"},
     }

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import ast
 import re
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Union
@@ -740,14 +741,14 @@ class Checker:
         """A cache listed after a check wraps it: the cache answers first."""
         if not isinstance(value, (ast.List, ast.Tuple)):
             return
-        names = [last_name(element) for element in value.elts]
-        for index, name in enumerate(names):
-            earlier = names[:index]
-            if CACHE_NAME.search(name) and any(
-                names_a_check(other) and not CACHE_NAME.search(other)
-                for other in earlier
-            ):
-                self.report("CBV110", value.elts[index], name)
+        check_seen = False  # one pass: the list can be long (hostile code)
+        for element in value.elts:
+            name = last_name(element)
+            if CACHE_NAME.search(name):
+                if check_seen:
+                    self.report("CBV110", element, name)
+            elif names_a_check(name):
+                check_seen = True
 
     def _shared_instance(self, cls: ClassInfo) -> None:
         """Attributes set on ``self`` by a handler of a class that shares ``self``.
@@ -977,15 +978,86 @@ def check_tree(tree: ast.Module, filename: str) -> list[Finding]:
     return sorted(findings, key=lambda f: (f.line, f.col, f.code))
 
 
+#: Pythons whose parser can crash the process (a segmentation fault, not an
+#: exception) on a deeply nested expression: ``"x = " + "a+" * 200_000 + "a"``
+#: does on 3.9 and 3.10; 3.11 and later raise ``RecursionError`` instead.
+CRASHING_PARSER = sys.version_info < (3, 11)
+#: On those Pythons, a source longer than this is parsed first in a child
+#: process, whose crash is then reported instead of shared. The shortest
+#: crashing source measured is about 200 KB (tests/test_viewcheck_hostile.py
+#: keeps a 6x margin for smaller C stacks); shorter files skip the child.
+CHILD_PARSE_CHARS = 32 * 1024
+#: Seconds the child may take to parse (a 1 MiB file takes about one).
+CHILD_PARSE_SECONDS = 60
+
+
+def parse(source: str, filename: str) -> ast.Module:
+    """``ast.parse``, made unable to crash the process on Python 3.9 and 3.10.
+
+    Raises ``SyntaxError`` for source that does not parse, including, on
+    those Pythons, source whose parse crashed the child or outlasted
+    :data:`CHILD_PARSE_SECONDS`.
+    """
+    if CRASHING_PARSER and len(source) > CHILD_PARSE_CHARS:
+        problem = parse_in_child(source)
+        if problem:
+            raise SyntaxError(problem, (filename, 1, 0, ""))
+    return ast.parse(source, filename)
+
+
+def parse_in_child(source: str) -> str:
+    """Parse *source* in a fresh interpreter; why it failed to finish, or "".
+
+    A ``SyntaxError`` or ``RecursionError`` in the child returns "": the
+    parse in this process then raises the same, safely.
+    """
+    import subprocess
+
+    command = [sys.executable, "-I", "-S", "-c", PARSE_SOURCE]
+    try:
+        child = subprocess.run(
+            command,
+            input=source.encode("utf-8", "surrogatepass"),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            timeout=CHILD_PARSE_SECONDS,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:  # run() has killed the child
+        return f"parsing took over {CHILD_PARSE_SECONDS} s"
+    except OSError as error:
+        return f"cannot start a child to parse it ({error})"
+    if child.returncode < 0:
+        version = "{}.{}".format(*sys.version_info)
+        name = signal_name(-child.returncode)
+        return f"Python {version}'s parser crashed on it ({name}); too deeply nested"
+    return ""
+
+
+#: What the child runs: parse standard input, nothing else.
+PARSE_SOURCE = "import ast, sys; ast.parse(sys.stdin.buffer.read())"
+
+
+def signal_name(number: int) -> str:
+    """``SIGSEGV`` for 11, or the number itself when it has no name."""
+    import signal
+
+    try:
+        return signal.Signals(number).name
+    except ValueError:
+        return f"signal {number}"
+
+
 def analyse(source: str, filename: str) -> tuple[list[Finding], list[Finding]]:
     """The findings in a module's source, and those its ``# noqa`` comments silence.
 
     Raises ``SyntaxError`` for source that does not parse, and for source
-    nested too deeply to analyse (the checker recurses through the tree).
+    nested too deeply to analyse (the checker recurses through the tree, and
+    on Python 3.9 and 3.10 the parser itself can crash: see :func:`parse`).
     """
     lines = source.splitlines()
     try:
-        findings = check_tree(ast.parse(source, filename), filename)
+        findings = check_tree(parse(source, filename), filename)
     except (RecursionError, MemoryError) as error:
         message = f"too deeply nested to analyse ({type(error).__name__})"
         raise SyntaxError(message, (filename, 1, 0, "")) from None

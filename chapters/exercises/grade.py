@@ -15,8 +15,9 @@ the threat model):
 
 - Every file is read once, before anything runs; a symbolic link, a folder,
   a file over ``--max-size`` or one that is not UTF-8 is refused.
-- Each (student, exercise) gets a fresh temporary folder holding a copy of
-  viewlib/, the exercise's check and conftest, and that one file. The
+- Each (student, exercise) gets a fresh temporary folder holding an empty
+  pytest.ini, the conftest, a copy of viewlib/, _harness.py, an empty tmp/
+  and the exercise's folder (its check, its other files, that one file). The
   child's environment is an allow-list; the repository, the solutions and
   the submissions folder are not on its import path, its working directory
   or any command line it can read.
@@ -30,7 +31,9 @@ the threat model):
   way and shown in a column of their own.
 - ``--feedback``: a column with viewcheck's findings on each file (the
   class-based-view mistakes the tutorial shows), so a failing file says why.
-  viewcheck reads the file and runs none of it.
+  viewcheck reads the file and runs none of it, in a child process with the
+  run's time, CPU and memory limits: a file it cannot finish on says so in
+  its cell ("unreadable", "feedback timed out").
 
 It needs only Python's standard library and pytest (and Flask, for the
 checks); the helpers are in the ``_grading`` folder next to it.
@@ -260,7 +263,7 @@ def grade(
             result = Result(student, name, *verdict(expected[name], run), run.output)
             if checker is not None:
                 text = source.read_bytes().decode("utf-8")  # take() checked it
-                result.feedback = feedback.findings(checker, text, "exercise.py")
+                result.feedback = feedback.bounded(checker, text, "exercise.py", limits)
             if name in expected_hidden:
                 secret = grader.run(name, source, hidden=True)
                 result.hidden, result.hidden_passed, result.hidden_total = verdict(
@@ -410,7 +413,8 @@ def parser() -> argparse.ArgumentParser:
         action="store_true",
         help="add a column with viewcheck's findings on each file: the "
         "class-based-view mistakes it recognises, with their lines (it reads "
-        "the files and runs none of them)",
+        "the files and runs none of them, in a child process with the run's "
+        "time, CPU and memory limits)",
     )
     p.add_argument(
         "--jobs",

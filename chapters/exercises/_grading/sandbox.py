@@ -192,6 +192,73 @@ def run_pytest(
     return run
 
 
+@dataclass
+class Tool:
+    """What came back from a trusted tool run on untrusted data (:func:`run_tool`)."""
+
+    returncode: int | None = None  # negative: ended by that signal
+    output: bytes = b""  # the first ``cap`` bytes of its standard output
+    timed_out: bool = False
+
+
+def run_tool(command: list[str], data: bytes, timeout: float, cap: int) -> Tool:
+    """Run *command* with *data* on its standard input, as a run is run.
+
+    For the grader's own tools (viewcheck, for --feedback) on a submission's
+    text: the child gets its own process group, killed with everything in it
+    at *timeout* and at the end; it counts as a run, so a sweep spares it;
+    only the first *cap* bytes of its output are kept. The command sets its
+    own CPU and memory limits.
+    """
+    tool = Tool()
+    with _lock:
+        child = subprocess.Popen(
+            command,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            start_new_session=os.name == "posix",
+            creationflags=getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0),
+        )
+        _running.add(child.pid)
+    assert child.stdin is not None
+    assert child.stdout is not None
+    head = bytearray()
+    threads = [
+        threading.Thread(target=feed, args=(child.stdin, data)),
+        threading.Thread(target=keep_head, args=(child.stdout, head, cap)),
+    ]
+    for thread in threads:
+        thread.daemon = True
+        thread.start()
+    try:
+        tool.returncode = child.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        tool.timed_out = True
+    finally:
+        end(child)
+    for thread in threads:
+        thread.join(timeout=5)
+    tool.output = bytes(head)
+    return tool
+
+
+def feed(stream: Any, data: bytes) -> None:
+    """Write *data* to *stream* and close it; a reader that left is no error."""
+    try:
+        with stream:
+            stream.write(data)
+    except (BrokenPipeError, OSError):
+        pass
+
+
+def keep_head(stream: Any, head: bytearray, size: int) -> None:
+    """Read *stream* to its end, keeping only its first *size* bytes."""
+    with stream:
+        for chunk in iter(lambda: stream.read1(65536), b""):
+            head += chunk[: max(0, size - len(head))]
+
+
 def keep_tail(stream: Any, tail: bytearray, size: int) -> None:
     """Read *stream* to its end, keeping only its last *size* bytes."""
     with stream:
