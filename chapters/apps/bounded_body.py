@@ -10,6 +10,7 @@ servers (``tests/test_prose_facts.py`` sends those requests).
 from __future__ import annotations
 
 from flask import abort, make_response, request
+from werkzeug.exceptions import ClientDisconnected
 
 
 def read_body(limit: int) -> str:
@@ -17,8 +18,10 @@ def read_body(limit: int) -> str:
 
     Otherwise the view stops here: ``abort`` with a response raises, and
     Flask sends that response, a JSON ``411`` for a body without a
-    ``Content-Length`` and a JSON ``413`` for one over the limit. The length
-    is checked before anything is read.
+    ``Content-Length``, a JSON ``413`` for one over the limit, and a JSON
+    ``400`` for one that ends before the length it announced (Werkzeug's
+    ``ClientDisconnected``, an HTML ``400`` otherwise). The length is checked
+    before anything is read.
     """
     size = request.content_length  # the header as an int; None without one
     if size is None:
@@ -26,4 +29,8 @@ def read_body(limit: int) -> str:
         abort(make_response(error, 411))
     if size > limit:
         abort(make_response({"error": f"a body holds at most {limit} bytes"}, 413))
-    return request.get_data(as_text=True)  # reads `size` bytes at most
+    try:
+        return request.get_data(as_text=True)  # reads `size` bytes at most
+    except ClientDisconnected:
+        error = {"error": "the body ended before its Content-Length"}
+        abort(make_response(error, 400))
