@@ -531,6 +531,28 @@ app.add_url_rule("/", view_func=Ping.as_view("ping"))
         since_flask=(3, 1),  # the setting is new in Flask 3.1
     )
 )
+CASES.append(
+    Case(
+        "CBV118",
+        """
+class Shout(MethodView):
+    def get(self, name):
+        return name.upper()
+
+app.add_url_rule("/shout/<name>", view_func=Shout)  # <--
+""",
+        """
+class Shout(MethodView):
+    def get(self, name):
+        return name.upper()
+
+app.add_url_rule("/shout/<name>", view_func=Shout.as_view("shout"))
+""",
+        'client.get("/shout/ada").status_code',
+        500,
+        200,
+    )
+)
 STATIC_CODES = sorted(code for code in RULES if code.startswith("CBV1"))
 
 

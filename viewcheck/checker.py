@@ -685,6 +685,11 @@ class Checker:
         arguments.update({k.arg: k.value for k in call.keywords if k.arg})
         view = arguments.get("view_func")
         if isinstance(view, ast.Name):
+            cls = scope.find_class(view.id)
+            # A decorated class is no longer a class (CBV103 covers that).
+            if cls is not None and cls.is_view and not cls.node.decorator_list:
+                self.report("CBV118", view, cls.name)
+                return
             view = scope.find_view(view.id)
         if not (
             isinstance(view, ast.Call)

@@ -148,6 +148,13 @@ RULES = _rules(
         f"{PITFALLS}#routing-settings-that-do-not-reach-the-route",
     ),
     Rule(
+        "CBV118",
+        "{name} is a class passed as view_func: Flask calls the class itself "
+        "at each request, and the request fails",
+        "pass the function as_view builds: view_func=Cls.as_view(name)",
+        "chapters/01-view.html#from-function-to-class",
+    ),
+    Rule(
         "CBV201",
         "the view function of endpoint {name} lost the routing attributes "
         "as_view set: a decorator applied after as_view replaced it",
