@@ -147,3 +147,7 @@ def test_noqa_is_read_as_flake8_reads_it() -> None:
     assert check_source(source + "  # noqa: CBV106  on purpose") == []
     assert check_source(source + "  # noqa") == []
     assert [f.code for f in check_source(source + "  # noqa: CBV101")] == ["CBV106"]
+    # Chapter 10: lower-case, whole codes; viewcheck reads no other form
+    # (flake8 also takes NOQA and prefixes such as CBV1).
+    assert [f.code for f in check_source(source + "  # NOQA: CBV106")] == ["CBV106"]
+    assert [f.code for f in check_source(source + "  # noqa: CBV1")] == ["CBV106"]
