@@ -62,12 +62,19 @@ sentence links to the place it is stated once:
   context, when it is its app's (the glossary; up to Flask 3.1);
 - that on a threaded server two requests run a decorator's wrapper at once,
   so chapter 3's hit counter can lose a count without a lock (chapter 3,
-  "decorators see the endpoint name");
+  "decorators see the name given to as_view");
 - that flask-cors's ``cross_origin`` answers a preflight on the class
   (``provide_automatic_options = False``) or around what ``as_view``
   returned up to Flask 3.1 and not on Flask 3.2, while ``CORS(app)`` does on
   both (chapter 3, the ``cross_origin`` dropdown; chapter 3's listing shows
-  only the current release's answer).
+  only the current release's answer);
+- that from Python 3.13 ``sqlite3`` warns with a ``ResourceWarning`` about a
+  connection collected while still open, and not about a closed one (chapter
+  2, the ``g`` dropdown), on this Python and on a Python 3.12 and 3.13 if
+  they are on the ``PATH``;
+- that a template can read ``g`` (chapter 2, where ``g`` is introduced);
+- that ``get_json(silent=True)`` gives ``None`` for a body that is not valid
+  JSON, not sent as JSON, or the JSON ``null`` (exercise 2's starter).
 
 Everything runs on 127.0.0.1 with ephemeral ports and bounded waits, and
 asserts no timing.
@@ -636,21 +643,29 @@ print(json.dumps(report))
 """
 
 
-def python_3_9() -> str:
-    """A Python 3.9 on the PATH (CI puts pyenv's there), or a skip."""
+def python_on_path(minor: int) -> str | None:
+    """The first python3.<minor> on the PATH that runs and is that version."""
     # Each folder in turn: a pyenv shim earlier on the PATH may not run.
     for folder in os.environ.get("PATH", "").split(os.pathsep):
-        found = shutil.which("python3.9", path=folder)
+        found = shutil.which(f"python3.{minor}", path=folder)
         if not found:
             continue
         probe = subprocess.run(
-            [found, "-c", "import sys; print(sys.version_info[:2] == (3, 9))"],
+            [found, "-c", f"import sys; print(sys.version_info[:2] == (3, {minor}))"],
             capture_output=True,
             text=True,
             timeout=TIMEOUT,
         )
         if probe.stdout.strip() == "True":
             return found
+    return None
+
+
+def python_3_9() -> str:
+    """A Python 3.9 on the PATH (CI puts pyenv's there), or a skip."""
+    found = python_on_path(9)
+    if found:
+        return found
     if os.environ.get("CI"):
         pytest.fail("CI needs python3.9 on the PATH")
     pytest.skip("no Python 3.9 on the PATH")
@@ -1084,3 +1099,83 @@ def test_pytest_collects_test_star_and_star_test_files(tmp_path: Path) -> None:
     )
     collected = sorted(re.findall(r"^(\S+\.py)::test_it$", result.stdout, re.M))
     assert collected == ["test_one.py", "two_test.py"], result.stdout + result.stderr
+
+
+SQLITE_UNCLOSED_SCRIPT = """
+import gc, sqlite3, sys, warnings
+warnings.simplefilter("always", ResourceWarning)
+print(sys.version_info[:2] >= (3, 13))
+closed = sqlite3.connect(":memory:")
+closed.close()
+del closed
+gc.collect()
+print("closed one collected", file=sys.stderr)
+db = sqlite3.connect(":memory:")
+del db
+gc.collect()
+"""
+
+
+@pytest.mark.parametrize("interpreter", ["this", "3.12", "3.13"])
+def test_sqlite3_warns_of_an_open_connection_collected_from_python_3_13(
+    interpreter: str,
+) -> None:
+    # Chapter 2, "Going deeper: g under concurrent requests": close a shared
+    # connection, "from Python 3.13, sqlite3 warns with a ResourceWarning
+    # about a connection garbage-collected while still open".
+    executable: str | None = sys.executable
+    if interpreter != "this":
+        executable = python_on_path(int(interpreter.split(".")[1]))
+        if executable is None:
+            pytest.skip(f"no Python {interpreter} on the PATH")
+    assert executable is not None
+    result = subprocess.run(
+        [executable, "-c", SQLITE_UNCLOSED_SCRIPT],
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT * 3,
+        check=True,
+    )
+    from_3_13 = result.stdout.strip() == "True"
+    if interpreter != "this":
+        assert from_3_13 == (interpreter == "3.13")
+    closed_part, open_part = result.stderr.split("closed one collected\n")
+    assert "ResourceWarning" not in closed_part
+    assert ("ResourceWarning: unclosed database" in open_part) == from_3_13
+
+
+def test_a_template_can_read_g(views: ModuleType) -> None:
+    # Chapter 2, "g is for values that several places need during the
+    # request: ... or templates, which can read g".
+    from flask import render_template_string
+
+    class Greeting(views.View):  # type: ignore[name-defined,misc]
+        def dispatch_request(self) -> str:
+            g.who = "ada"
+            return render_template_string("Hello, {{ g.who }}!")
+
+    app = Flask(__name__)
+    app.add_url_rule("/", view_func=Greeting.as_view("greeting"))
+    assert app.test_client().get("/").text == "Hello, ada!"
+
+
+def test_get_json_silent_is_none_for_bad_json_no_json_and_null() -> None:
+    # Exercise 2's starter (shown in chapter 2): get_json(silent=True)
+    # "returns the parsed body, or None if it is not valid JSON, is not sent
+    # as JSON, or is the JSON null".
+    app = Flask(__name__)
+
+    @app.post("/")
+    def echo() -> dict[str, object]:
+        return {"body": request.get_json(silent=True)}
+
+    client = app.test_client()
+    json_type = {"Content-Type": "application/json"}
+    assert client.post("/", data='{"text": "hi"}', headers=json_type).json == {
+        "body": {"text": "hi"}
+    }
+    assert client.post("/", data="{not json", headers=json_type).json == {"body": None}
+    assert client.post(
+        "/", data='{"text": "hi"}', headers={"Content-Type": "text/plain"}
+    ).json == {"body": None}
+    assert client.post("/", data="null", headers=json_type).json == {"body": None}

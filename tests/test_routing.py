@@ -249,7 +249,8 @@ def test_a_class_registered_directly_is_called_with_the_url_variables(
     # viewlib/views.py's module docstring: if the rule has URL variables that
     # __init__ does not take, the call raises TypeError; otherwise (an
     # __init__ that takes them, or a rule without any) it returns an
-    # instance, which Flask rejects as a response.
+    # instance, which is not a response: Flask raises TypeError, unless the
+    # instance is callable, when Flask runs it as a WSGI application.
     def dispatch_request(self: Any, name: str) -> str:
         return f"Hello, {name}"
 
@@ -265,9 +266,22 @@ def test_a_class_registered_directly_is_called_with_the_url_variables(
     app.add_url_rule("/bare/<name>", view_func=bare)
     app.add_url_rule("/taking/<name>", view_func=taking)
     app.add_url_rule("/no-variables", view_func=bare)
+
+    def wsgi_call(self: Any, environ: Any, start_response: Any) -> list[bytes]:
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return [b"run as a WSGI application"]
+
+    callable_instance = type(
+        "CallableInstance",
+        (views.View,),
+        {"dispatch_request": dispatch_request, "__call__": wsgi_call},
+    )
+    app.add_url_rule("/callable", view_func=callable_instance)
     with pytest.raises(TypeError, match="takes no arguments"):
         client.get("/bare/Ada")
     with pytest.raises(TypeError, match="did not return a valid response"):
         client.get("/taking/Ada")
     with pytest.raises(TypeError, match="but it was a Bare"):
         client.get("/no-variables")
+    response = client.get("/callable")
+    assert (response.status_code, response.text) == (200, "run as a WSGI application")

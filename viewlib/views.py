@@ -5,8 +5,9 @@
 Flask's router calls the registered ``view_func`` with the URL variables as
 keyword arguments. Calling a View subclass that way would call the class
 itself: if the URL variables do not fit ``__init__``'s parameters, that
-raises ``TypeError``; otherwise it returns an instance, which Flask rejects
-as a response. So a class-based view is not registered directly:
+raises ``TypeError``; otherwise it returns an instance, which is not a
+response: Flask raises ``TypeError``, unless the instance is callable, when
+Flask runs it as a WSGI application. So a class-based view is not registered directly:
 :meth:`~viewlib.View.as_view` builds a small function around the class, and
 that function is what ``app.add_url_rule`` receives.
 Everything the router needs to know (the HTTP methods, whether to answer
@@ -71,7 +72,8 @@ class View:
     The class attributes below are read when :meth:`as_view` runs, so set
     them in the class body. A decorator written above the ``class`` line
     gets the class, not a view function, and the name then refers to what it
-    returned, which has no ``as_view``:
+    returned: for a view decorator, a wrapper function, which has no
+    ``as_view``:
 
     >>> def passthrough(view):
     ...     return lambda *args, **kwargs: view(*args, **kwargs)
@@ -98,7 +100,8 @@ class View:
     #: is false when the route is added. ``True`` answers even when the
     #: methods include ``OPTIONS``; up to Flask 3.1 only when the route
     #: accepts ``OPTIONS`` (through the methods or the function's
-    #: ``required_methods``), otherwise a 405 (Flask 3.2 adds ``OPTIONS``).
+    #: ``required_methods``), otherwise a 405 (Flask 3.2, unreleased, adds
+    #: ``OPTIONS`` on its main branch; chapter 14).
     #: ``False`` turns the automatic answer off.
     provide_automatic_options: ClassVar[Optional[bool]] = None  # noqa: UP045
 

@@ -27,9 +27,9 @@ Hints for task 3 (chapter 2 reads forms; this reads JSON):
 - ``request.is_json`` is true when the request says
   ``Content-Type: application/json``; answer the others with 415 (or 400).
 - ``request.get_json(silent=True)`` returns the parsed body, or ``None`` if
-  it is not valid JSON. Then test the value before you use it:
-  ``isinstance(data, dict)``, then ``isinstance(data.get("text"), str)``,
-  then its length.
+  it is not valid JSON, is not sent as JSON, or is the JSON ``null``. Then
+  test the value before you use it: ``isinstance(data, dict)``, then
+  ``isinstance(data.get("text"), str)``, then its length.
 - Return an error as ``{"error": "..."}, 400``, as chapter 1's ``Square``
   does. Chapter 5 builds a complete JSON reader; this is all you need here.
 
