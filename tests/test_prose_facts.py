@@ -68,6 +68,9 @@ sentence links to the place it is stated once:
   returned up to Flask 3.1 and not on Flask 3.2, while ``CORS(app)`` does on
   both (chapter 3, the ``cross_origin`` dropdown; chapter 3's listing shows
   only the current release's answer).
+- that a Python started at the repository root cannot ``import hello`` until
+  ``PYTHONPATH=chapters/apps`` puts the apps' folder on its path (chapter 1,
+  at its first ``import hello``; the front page, "How to read it").
 
 Everything runs on 127.0.0.1 with ephemeral ports and bounded waits, and
 asserts no timing.
@@ -1084,3 +1087,26 @@ def test_pytest_collects_test_star_and_star_test_files(tmp_path: Path) -> None:
     )
     collected = sorted(re.findall(r"^(\S+\.py)::test_it$", result.stdout, re.M))
     assert collected == ["test_one.py", "two_test.py"], result.stdout + result.stderr
+
+
+def test_import_hello_at_the_root_needs_pythonpath_chapters_apps() -> None:
+    # Chapter 1 and index.md: `python` at the repository root, as a reader types it.
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    code = "import hello; print(hello.create_app().test_client().get('/hello/Ada').text)"
+
+    def run(**extra: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-c", code],
+            cwd=Path(__file__).resolve().parent.parent,
+            env={**env, **extra},
+            capture_output=True,
+            text=True,
+            timeout=TIMEOUT * 6,
+        )
+
+    alone = run()
+    assert alone.returncode != 0
+    assert "ModuleNotFoundError: No module named 'hello'" in alone.stderr
+    found = run(PYTHONPATH="chapters/apps")
+    assert found.returncode == 0, found.stderr
+    assert found.stdout == "Hello, Ada!\n"
