@@ -1092,7 +1092,9 @@ def test_pytest_collects_test_star_and_star_test_files(tmp_path: Path) -> None:
 def test_import_hello_at_the_root_needs_pythonpath_chapters_apps() -> None:
     # Chapter 1 and index.md: `python` at the repository root, as a reader types it.
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    code = "import hello; print(hello.create_app().test_client().get('/hello/Ada').text)"
+    code = (
+        "import hello; print(hello.create_app().test_client().get('/hello/Ada').text)"
+    )
 
     def run(**extra: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(

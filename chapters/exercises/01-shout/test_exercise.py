@@ -40,6 +40,10 @@ def test_the_view_comes_from_a_class(exercise: ModuleType) -> None:
 
 def test_markup_comes_back_escaped(client: FlaskClient) -> None:
     response = client.get("/shout/<b>")
+    assert response.status_code != 404, (
+        "GET /shout/<b> answered 404 NOT FOUND: "
+        "is Shout registered at /shout/<name> in create_app()?"
+    )
     assert response.status_code == 200, f"GET /shout/<b> answered {response.status}"
     assert response.text == "HELLO, &lt;B&gt;!", (
         f"GET /shout/<b> answered {response.text!r}, not 'HELLO, &lt;B&gt;!': "
