@@ -332,11 +332,13 @@ def test_the_page_shows_the_hidden_check() -> None:
     assert "\n".join(block.commands[0].output).strip() == HIDDEN_CHECK.strip()
 
 
+PYTEST_QUIET = (sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider")
+
+
 def check_messages(exercise: str, path: Path) -> list[str]:
     """The one-line failure messages of an exercise's check run on *path*."""
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--tb=line"]
-        + [f"chapters/exercises/{exercise}"],
+        [*PYTEST_QUIET, "--tb=line", f"chapters/exercises/{exercise}"],
         capture_output=True,
         text=True,
         cwd=ROOT,
