@@ -16,6 +16,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.budget import full_runs_only
 
 ROOT = Path(__file__).parent.parent
@@ -328,3 +330,84 @@ def test_the_page_shows_the_hidden_check() -> None:
         b for b in blocks("instructors.md") if "cat ../hidden" in str(b.commands)
     ]
     assert "\n".join(block.commands[0].output).strip() == HIDDEN_CHECK.strip()
+
+
+PYTEST_QUIET = (sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider")
+
+
+def check_messages(exercise: str, path: Path) -> list[str]:
+    """The one-line failure messages of an exercise's check run on *path*."""
+    result = subprocess.run(
+        [*PYTEST_QUIET, "--tb=line", f"chapters/exercises/{exercise}"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={
+            **os.environ,
+            "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1",
+            "EXERCISE_MODULE_PATH": str(path),
+        },
+        timeout=120,
+        check=False,
+    )
+    return [
+        line.split("AssertionError: ", 1)[1]
+        for line in result.stdout.splitlines()
+        if line.startswith("/") and "AssertionError: " in line
+    ]
+
+
+@full_runs_only("a pytest process per file checked")
+@pytest.mark.parametrize(
+    ("exercise", "expected"),
+    [
+        (
+            "01-shout",
+            "GET /shout/<40 characters> answered 404 NOT FOUND: "
+            "is Shout registered at /shout/<name> in create_app()?",
+        ),
+        (
+            "04-notes",
+            "PUT /notes/n answered 404 NOT FOUND: "
+            "is NoteAPI registered at /notes/<name> in create_app()?",
+        ),
+    ],
+    ids=["01-shout", "04-notes"],
+)
+def test_a_route_not_registered_is_blamed_not_the_size_rule(
+    exercise: str, expected: str
+) -> None:
+    # On the starter the routes answer 404: the size rule's check says so,
+    # and no message says a request was refused.
+    messages = check_messages(exercise, EXERCISES / exercise / "exercise.py")
+    assert expected in messages, messages
+    assert not [message for message in messages if "refused" in message]
+
+
+@full_runs_only("a pytest process per file checked")
+@pytest.mark.parametrize(
+    ("exercise", "wrong", "expected"),
+    [
+        (
+            "01-shout",
+            ("MAX_NAME = 40", "MAX_NAME = 39"),
+            "a name of 40 characters is allowed, but was refused (400 BAD REQUEST)",
+        ),
+        (
+            "04-notes",
+            ("if len(text) > MAX_NOTE", "if len(text.encode()) > MAX_NOTE"),
+            "is allowed, but was refused (413 REQUEST ENTITY TOO LARGE): "
+            "count characters, not bytes",
+        ),
+    ],
+    ids=["01-shout", "04-notes"],
+)
+def test_a_registered_view_that_refuses_too_soon_is_told_so(
+    tmp_path: Path, exercise: str, wrong: tuple[str, str], expected: str
+) -> None:
+    solution = (SOLUTIONS / f"{exercise}.py").read_text(encoding="utf-8")
+    assert wrong[0] in solution
+    path = tmp_path / "exercise.py"
+    path.write_text(solution.replace(wrong[0], wrong[1]), encoding="utf-8")
+    messages = check_messages(exercise, path)
+    assert any(expected in message for message in messages), messages

@@ -74,7 +74,10 @@ sentence links to the place it is stated once:
   they are on the ``PATH``;
 - that a template can read ``g`` (chapter 2, where ``g`` is introduced);
 - that ``get_json(silent=True)`` gives ``None`` for a body that is not valid
-  JSON, not sent as JSON, or the JSON ``null`` (exercise 2's starter).
+  JSON, not sent as JSON, or the JSON ``null`` (exercise 2's starter);
+- that a Python started at the repository root cannot ``import hello`` until
+  ``PYTHONPATH=chapters/apps`` puts the apps' folder on its path (chapter 1,
+  at its first ``import hello``; the front page, "How to read it").
 
 Everything runs on 127.0.0.1 with ephemeral ports and bounded waits, and
 asserts no timing.
@@ -1179,3 +1182,28 @@ def test_get_json_silent_is_none_for_bad_json_no_json_and_null() -> None:
         "/", data='{"text": "hi"}', headers={"Content-Type": "text/plain"}
     ).json == {"body": None}
     assert client.post("/", data="null", headers=json_type).json == {"body": None}
+
+
+def test_import_hello_at_the_root_needs_pythonpath_chapters_apps() -> None:
+    # Chapter 1 and index.md: `python` at the repository root, as a reader types it.
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    code = (
+        "import hello; print(hello.create_app().test_client().get('/hello/Ada').text)"
+    )
+
+    def run(**extra: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-c", code],
+            cwd=Path(__file__).resolve().parent.parent,
+            env={**env, **extra},
+            capture_output=True,
+            text=True,
+            timeout=TIMEOUT * 6,
+        )
+
+    alone = run()
+    assert alone.returncode != 0
+    assert "ModuleNotFoundError: No module named 'hello'" in alone.stderr
+    found = run(PYTHONPATH="chapters/apps")
+    assert found.returncode == 0, found.stderr
+    assert found.stdout == "Hello, Ada!\n"

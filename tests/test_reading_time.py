@@ -62,3 +62,15 @@ def test_the_front_page_states_the_rates_used() -> None:
     text = " ".join((ROOT / "index.md").read_text(encoding="utf-8").split())
     assert f"{WORDS_PER_MINUTE} words of prose a minute" in text
     assert f"{CODE_LINES_PER_MINUTE} lines of code or output a minute" in text
+
+
+def test_the_front_page_states_the_core_chapters_reading_time() -> None:
+    # index.md, "How to read it": chapters 1 to 5 in about an hour and a half,
+    # the exercises not counted (the estimate weighs the pages only).
+    text = " ".join((ROOT / "index.md").read_text(encoding="utf-8").split())
+    assert (
+        "chapters 1 to 5, the tutorial, take about an hour and a half to read" in text
+    )
+    assert "plus the time their five exercises take you" in text
+    total = sum(weigh(chapter).minutes for chapter in CHAPTERS[:5])
+    assert abs(total - 90) <= 7.5, f"chapters 1 to 5 measure {total:.1f} minutes"

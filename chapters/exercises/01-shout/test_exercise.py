@@ -40,6 +40,10 @@ def test_the_view_comes_from_a_class(exercise: ModuleType) -> None:
 
 def test_markup_comes_back_escaped(client: FlaskClient) -> None:
     response = client.get("/shout/<b>")
+    assert response.status_code != 404, (
+        "GET /shout/<b> answered 404 NOT FOUND: "
+        "is Shout registered at /shout/<name> in create_app()?"
+    )
     assert response.status_code == 200, f"GET /shout/<b> answered {response.status}"
     assert response.text == "HELLO, &lt;B&gt;!", (
         f"GET /shout/<b> answered {response.text!r}, not 'HELLO, &lt;B&gt;!': "
@@ -48,8 +52,13 @@ def test_markup_comes_back_escaped(client: FlaskClient) -> None:
 
 
 def test_a_long_name_gets_a_json_400(client: FlaskClient) -> None:
-    assert client.get("/shout/" + "a" * 40).status_code == 200, (
-        "a name of 40 characters is allowed, but was refused"
+    response = client.get("/shout/" + "a" * 40)
+    assert response.status_code != 404, (
+        "GET /shout/<40 characters> answered 404 NOT FOUND: "
+        "is Shout registered at /shout/<name> in create_app()?"
+    )
+    assert response.status_code == 200, (
+        f"a name of 40 characters is allowed, but was refused ({response.status})"
     )
     response = client.get("/shout/" + "a" * 41)
     assert response.status_code == 400, (
@@ -64,6 +73,10 @@ def test_a_long_name_gets_a_json_400(client: FlaskClient) -> None:
 
 def test_only_get_is_accepted(client: FlaskClient) -> None:
     response = client.post("/shout/ada")
+    assert response.status_code != 404, (
+        "POST /shout/ada answered 404 NOT FOUND: "
+        "is Shout registered at /shout/<name> in create_app()?"
+    )
     assert response.status_code == 405, (
         f"POST /shout/ada answered {response.status}, not 405: "
         "leave `methods` at its default, GET"

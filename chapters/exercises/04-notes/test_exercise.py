@@ -59,9 +59,15 @@ def test_a_missing_note_is_a_json_404(client: FlaskClient) -> None:
 
 
 def test_a_long_note_is_refused_and_the_old_one_kept(client: FlaskClient) -> None:
-    assert client.put("/notes/n", data="é" * 500).status_code == 200, (
+    response = client.put("/notes/n", data="é" * 500)
+    assert response.status_code != 404, (
+        "PUT /notes/n answered 404 NOT FOUND: is NoteAPI registered at "
+        "/notes/<name> in create_app()?"
+    )
+    assert response.status_code == 200, (
         "a note of 500 characters (here 1,000 bytes: 'é' takes two in UTF-8)"
-        " is allowed, but was refused: count characters, not bytes"
+        f" is allowed, but was refused ({response.status}): count characters,"
+        " not bytes"
     )
     assert client.put("/notes/n", data="x" * 500).status_code == 200, (
         "a note of 500 characters is allowed, but was refused"
