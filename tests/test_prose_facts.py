@@ -91,7 +91,8 @@ import types
 import urllib.request
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
-from importlib.metadata import version
+from importlib import metadata
+from importlib.metadata import entry_points, version
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -910,12 +911,15 @@ def test_pytest_disable_plugin_autoload_keeps_installed_plugins_out(
         "import sys\n\n"
         "def test_probe():\n"
         "    print('hypothesis loaded:', '_hypothesis_pytestplugin' in sys.modules)\n"
+        "    print('anyio loaded:', 'anyio.pytest_plugin' in sys.modules)\n"
+        "    print('platformdirs loaded:',"
+        " 'platformdirs.pytest_plugin' in sys.modules)\n"
         "    print('conftest loaded:', 'conftest' in sys.modules)\n"
     )
     # A conftest.py beside the tests is not an installed plugin: it loads.
     (tmp_path / "conftest.py").write_text("")
 
-    def loaded(**env: str) -> bool:
+    def loaded(**env: str) -> list[bool]:
         result = subprocess.run(
             [sys.executable, "-m", "pytest", "-qsp", "no:cacheprovider", probe.name],
             env={**os.environ, **env},
@@ -927,10 +931,40 @@ def test_pytest_disable_plugin_autoload_keeps_installed_plugins_out(
         )
         assert "hypothesis loaded: " in result.stdout  # the probe ran
         assert "conftest loaded: True" in result.stdout
-        return "hypothesis loaded: True" in result.stdout
+        names = ("hypothesis", "anyio", "platformdirs")
+        return [f"{name} loaded: True" in result.stdout for name in names]
 
-    assert loaded(PYTEST_DISABLE_PLUGIN_AUTOLOAD="") is True
-    assert loaded(PYTEST_DISABLE_PLUGIN_AUTOLOAD="1") is False
+    assert loaded(PYTEST_DISABLE_PLUGIN_AUTOLOAD="") == [True, True, True]
+    assert loaded(PYTEST_DISABLE_PLUGIN_AUTOLOAD="1") == [False, False, False]
+
+
+def test_requirements_bring_these_pytest_plugins() -> None:
+    # Chapter 6 names the pytest plugins that requirements.txt installs, and
+    # what brings anyio and platformdirs in.
+    for tool in ("sphinx-autobuild", "nox", "anyio", "platformdirs"):
+        try:
+            metadata.distribution(tool)
+        except metadata.PackageNotFoundError:
+            pytest.skip(f"{tool} is not installed here (requirements.txt brings it)")
+    plugins = {
+        entry.dist.name for entry in entry_points(group="pytest11") if entry.dist
+    }
+    assert {"hypothesis", "anyio", "platformdirs"} <= plugins, plugins
+
+    def needs(distribution: str) -> set[str]:
+        names = set()
+        for requirement in metadata.requires(distribution) or []:
+            if "extra ==" not in requirement.replace("'", '"'):
+                names.add(re.split(r"[\s;<>=!~\[]", requirement, maxsplit=1)[0].lower())
+        return names
+
+    requirements = (Path(__file__).parent.parent / "requirements.txt").read_text()
+    assert "\nhypothesis" in requirements
+    assert "\nsphinx-autobuild" in requirements
+    assert "\nnox" in requirements
+    assert "starlette" in needs("sphinx-autobuild")
+    assert "anyio" in needs("starlette")
+    assert "platformdirs" in needs("nox")
 
 
 def test_flask_finds_the_modules_app_or_calls_its_factory() -> None:
