@@ -1118,3 +1118,41 @@ def test_pytest_collects_test_star_and_star_test_files(tmp_path: Path) -> None:
     )
     collected = sorted(re.findall(r"^(\S+\.py)::test_it$", result.stdout, re.M))
     assert collected == ["test_one.py", "two_test.py"], result.stdout + result.stderr
+
+
+def test_the_reference_page_repeats_some_docstrings_and_is_not_flasks_docs() -> None:
+    # The glossary's "class-based views reference": a page from outside
+    # Flask's documentation that repeats some of Flask's docstrings and adds
+    # sections and examples of its own, which Flask's code does not hold.
+    if sys.version_info < (3, 11):
+        pytest.skip("tests/traceability.py reads clauses.toml with tomllib")
+    import flask
+
+    from tests.traceability import load_clauses
+
+    def plain(text: str) -> str:
+        text = re.sub(r"#:|``|:(?:meth|attr|class|doc):|`", "", text)
+        return re.sub(r"\s+", " ", text.replace("\u2019", "'"))
+
+    package = Path(flask.__file__).parent
+    flask_text = plain(" ".join(p.read_text("utf-8") for p in package.rglob("*.py")))
+    clauses = load_clauses()
+    sentences = [
+        sentence
+        for clause in clauses
+        if not clause.listing
+        for sentence in re.split(r"(?<=\.)\s+", clause.text)
+        if len(sentence) > 40
+    ]
+    from_flask = [s for s in sentences if plain(s) in flask_text]
+    assert len(from_flask) >= 10, from_flask
+    assert len(from_flask) < len(sentences)
+    own = [
+        "Automatic Method Detection",
+        "Here's a complete example of using MethodView",
+        "AssertionError if the request method is not implemented",
+    ]
+    reference = plain(" ".join(c.section + " " + c.text for c in clauses))
+    for phrase in own:
+        assert phrase in reference
+        assert phrase not in flask_text
