@@ -156,6 +156,23 @@ def test_how_deep_json_must_be_to_raise_recursion_error(
     assert parse_in_a_request(depth, closed) == expected
 
 
+#: Exercise 5's hint: about how many `[` make the json module recurse too
+#: deep, by Python version (1,000 through 3.11, 1,500 on 3.12, 10,000 on 3.13).
+ABOUT_RECURSION_DEPTH = {(3, 12): 1_500, (3, 13): 10_000}.get(
+    sys.version_info[:2], 1_000 if sys.version_info < (3, 12) else 0
+)
+
+
+@pytest.mark.skipif(not ABOUT_RECURSION_DEPTH, reason="exercise 5 names 3.9 to 3.13")
+def test_about_how_deep_json_must_be_to_raise_recursion_error() -> None:
+    # Each depth is under exercise 5's MAX_CONTENT_LENGTH, 10,240 bytes, so
+    # the body reaches the parser on every version the hint names.
+    assert ABOUT_RECURSION_DEPTH < 10 * 1024
+    assert parse_in_a_request(ABOUT_RECURSION_DEPTH, closed=False) == "RecursionError"
+    below = ABOUT_RECURSION_DEPTH * 8 // 10
+    assert parse_in_a_request(below, closed=False) == "ValueError"
+
+
 def allow_header_in_a_fresh_process(seed: int) -> str:
     script = (
         "from flask import Flask\n"
