@@ -1173,3 +1173,22 @@ def test_the_reference_page_repeats_some_docstrings_and_is_not_flasks_docs() -> 
     for phrase in own:
         assert phrase in reference
         assert phrase not in flask_text
+
+
+@pytest.mark.parametrize("where", ["args", "form"])
+def test_debug_mode_re_raises_a_missing_key_in_args_or_form(where: str) -> None:
+    # The glossary's "testing mode": an HTTP error with no handler becomes its
+    # own response, except a missing key, which debug mode re-raises.
+    from werkzeug.exceptions import BadRequestKeyError
+
+    app = Flask(__name__)
+    app.add_url_rule(
+        "/key", "key", lambda: getattr(request, where)["q"], methods=["POST"]
+    )
+    app.testing = True
+    assert app.test_client().post("/key", data={"x": "1"}).status_code == 400
+    app.testing, app.debug = False, True
+    with pytest.raises(BadRequestKeyError):
+        app.test_client().post("/key", data={"x": "1"})
+    app.debug = False
+    assert app.test_client().post("/key", data={"x": "1"}).status_code == 400
