@@ -101,7 +101,8 @@ import types
 import urllib.request
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
-from importlib.metadata import version
+from importlib import metadata
+from importlib.metadata import entry_points, version
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -163,6 +164,23 @@ def test_how_deep_json_must_be_to_raise_recursion_error(
 ) -> None:
     expected = "RecursionError" if recurses else ("nothing" if closed else "ValueError")
     assert parse_in_a_request(depth, closed) == expected
+
+
+#: Exercise 5's hint: about how many `[` make the json module recurse too
+#: deep, by Python version (1,000 through 3.11, 1,500 on 3.12, 10,000 on 3.13).
+ABOUT_RECURSION_DEPTH = {(3, 12): 1_500, (3, 13): 10_000}.get(
+    sys.version_info[:2], 1_000 if sys.version_info < (3, 12) else 0
+)
+
+
+@pytest.mark.skipif(not ABOUT_RECURSION_DEPTH, reason="exercise 5 names 3.9 to 3.13")
+def test_about_how_deep_json_must_be_to_raise_recursion_error() -> None:
+    # Each depth is under exercise 5's MAX_CONTENT_LENGTH, 10,240 bytes, so
+    # the body reaches the parser on every version the hint names.
+    assert ABOUT_RECURSION_DEPTH < 10 * 1024
+    assert parse_in_a_request(ABOUT_RECURSION_DEPTH, closed=False) == "RecursionError"
+    below = ABOUT_RECURSION_DEPTH * 8 // 10
+    assert parse_in_a_request(below, closed=False) == "ValueError"
 
 
 def allow_header_in_a_fresh_process(seed: int) -> str:
@@ -928,12 +946,15 @@ def test_pytest_disable_plugin_autoload_keeps_installed_plugins_out(
         "import sys\n\n"
         "def test_probe():\n"
         "    print('hypothesis loaded:', '_hypothesis_pytestplugin' in sys.modules)\n"
+        "    print('anyio loaded:', 'anyio.pytest_plugin' in sys.modules)\n"
+        "    print('platformdirs loaded:',"
+        " 'platformdirs.pytest_plugin' in sys.modules)\n"
         "    print('conftest loaded:', 'conftest' in sys.modules)\n"
     )
     # A conftest.py beside the tests is not an installed plugin: it loads.
     (tmp_path / "conftest.py").write_text("")
 
-    def loaded(**env: str) -> bool:
+    def loaded(**env: str) -> list[bool]:
         result = subprocess.run(
             [sys.executable, "-m", "pytest", "-qsp", "no:cacheprovider", probe.name],
             env={**os.environ, **env},
@@ -945,10 +966,40 @@ def test_pytest_disable_plugin_autoload_keeps_installed_plugins_out(
         )
         assert "hypothesis loaded: " in result.stdout  # the probe ran
         assert "conftest loaded: True" in result.stdout
-        return "hypothesis loaded: True" in result.stdout
+        names = ("hypothesis", "anyio", "platformdirs")
+        return [f"{name} loaded: True" in result.stdout for name in names]
 
-    assert loaded(PYTEST_DISABLE_PLUGIN_AUTOLOAD="") is True
-    assert loaded(PYTEST_DISABLE_PLUGIN_AUTOLOAD="1") is False
+    assert loaded(PYTEST_DISABLE_PLUGIN_AUTOLOAD="") == [True, True, True]
+    assert loaded(PYTEST_DISABLE_PLUGIN_AUTOLOAD="1") == [False, False, False]
+
+
+def test_requirements_bring_these_pytest_plugins() -> None:
+    # Chapter 6 names the pytest plugins that requirements.txt installs, and
+    # what brings anyio and platformdirs in.
+    for tool in ("sphinx-autobuild", "nox", "anyio", "platformdirs"):
+        try:
+            metadata.distribution(tool)
+        except metadata.PackageNotFoundError:
+            pytest.skip(f"{tool} is not installed here (requirements.txt brings it)")
+    plugins = {
+        entry.dist.name for entry in entry_points(group="pytest11") if entry.dist
+    }
+    assert {"hypothesis", "anyio", "platformdirs"} <= plugins, plugins
+
+    def needs(distribution: str) -> set[str]:
+        names = set()
+        for requirement in metadata.requires(distribution) or []:
+            if "extra ==" not in requirement.replace("'", '"'):
+                names.add(re.split(r"[\s;<>=!~\[]", requirement, maxsplit=1)[0].lower())
+        return names
+
+    requirements = (Path(__file__).parent.parent / "requirements.txt").read_text()
+    assert "\nhypothesis" in requirements
+    assert "\nsphinx-autobuild" in requirements
+    assert "\nnox" in requirements
+    assert "starlette" in needs("sphinx-autobuild")
+    assert "anyio" in needs("starlette")
+    assert "platformdirs" in needs("nox")
 
 
 def test_flask_finds_the_modules_app_or_calls_its_factory() -> None:
@@ -1207,3 +1258,60 @@ def test_import_hello_at_the_root_needs_pythonpath_chapters_apps() -> None:
     found = run(PYTHONPATH="chapters/apps")
     assert found.returncode == 0, found.stderr
     assert found.stdout == "Hello, Ada!\n"
+
+
+def test_the_reference_page_repeats_some_docstrings_and_is_not_flasks_docs() -> None:
+    # The glossary's "class-based views reference": a page from outside
+    # Flask's documentation that repeats some of Flask's docstrings and adds
+    # sections and examples of its own, which Flask's code does not hold.
+    if sys.version_info < (3, 11):
+        pytest.skip("tests/traceability.py reads clauses.toml with tomllib")
+    import flask
+
+    from tests.traceability import load_clauses
+
+    def plain(text: str) -> str:
+        text = re.sub(r"#:|``|:(?:meth|attr|class|doc):|`", "", text)
+        return re.sub(r"\s+", " ", text.replace("\u2019", "'"))
+
+    package = Path(flask.__file__).parent
+    flask_text = plain(" ".join(p.read_text("utf-8") for p in package.rglob("*.py")))
+    clauses = load_clauses()
+    sentences = [
+        sentence
+        for clause in clauses
+        if not clause.listing
+        for sentence in re.split(r"(?<=\.)\s+", clause.text)
+        if len(sentence) > 40
+    ]
+    from_flask = [s for s in sentences if plain(s) in flask_text]
+    assert len(from_flask) >= 10, from_flask
+    assert len(from_flask) < len(sentences)
+    own = [
+        "Automatic Method Detection",
+        "Here's a complete example of using MethodView",
+        "AssertionError if the request method is not implemented",
+    ]
+    reference = plain(" ".join(c.section + " " + c.text for c in clauses))
+    for phrase in own:
+        assert phrase in reference
+        assert phrase not in flask_text
+
+
+@pytest.mark.parametrize("where", ["args", "form"])
+def test_debug_mode_re_raises_a_missing_key_in_args_or_form(where: str) -> None:
+    # The glossary's "testing mode": an HTTP error with no handler becomes its
+    # own response, except a missing key, which debug mode re-raises.
+    from werkzeug.exceptions import BadRequestKeyError
+
+    app = Flask(__name__)
+    app.add_url_rule(
+        "/key", "key", lambda: getattr(request, where)["q"], methods=["POST"]
+    )
+    app.testing = True
+    assert app.test_client().post("/key", data={"x": "1"}).status_code == 400
+    app.testing, app.debug = False, True
+    with pytest.raises(BadRequestKeyError):
+        app.test_client().post("/key", data={"x": "1"})
+    app.debug = False
+    assert app.test_client().post("/key", data={"x": "1"}).status_code == 400

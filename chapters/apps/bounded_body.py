@@ -23,7 +23,9 @@ def read_body(limit: int) -> str:
     ``ClientDisconnected``, an HTML ``400`` otherwise). The length is checked
     before anything is read.
     """
-    size = request.content_length  # the header as an int; None without one
+    # The header as an int; None without one, for a chunked body, and for a
+    # malformed header on Werkzeug 2.2 (Werkzeug 2.3 and later read that as 0).
+    size = request.content_length
     if size is None:
         error = {"error": "send the body with a Content-Length header"}
         abort(make_response(error, 411))

@@ -149,8 +149,8 @@ BAD_BODIES: list[tuple[str, dict[str, Any], str]] = [
     ("a form, not JSON", {"data": {"title": "Alien"}}, "json"),
     ("broken JSON", {"data": '{"title": ', "content_type": "application/json"}, "json"),
     (
-        "JSON nested 5,000 deep",
-        {"data": "[" * 5000, "content_type": "application/json"},
+        "JSON nested 10,200 deep (under the 10,240-byte limit)",
+        {"data": "[" * 10_200, "content_type": "application/json"},
         "",
     ),
     ("a JSON list", {"json": [ALIEN]}, "object"),
@@ -196,9 +196,9 @@ def test_a_bad_change_changes_nothing(client: FlaskClient, method: str) -> None:
         f"the movie is now {read}"
     )
     response = send(
-        client, method, "/movies/1", data="[" * 5000, content_type="application/json"
+        client, method, "/movies/1", data="[" * 10_200, content_type="application/json"
     )
-    expect_json_error(response, f"{method} with JSON nested 5,000 deep")
+    expect_json_error(response, f"{method} with JSON nested 10,200 deep")
 
 
 def test_concurrent_posts_get_distinct_ids(app: Flask) -> None:

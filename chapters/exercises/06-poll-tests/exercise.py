@@ -6,8 +6,11 @@ The first half of this file is a small poll API. Do not change it:
 - ``GET /poll`` answers 200 and the counts, ``{"yes": 0, "no": 0}``;
 - ``POST /poll`` with the JSON ``{"vote": "yes"}`` (or ``"no"``) adds the vote
   and answers 201 with the new counts;
-- any other JSON body gets 400, a body that is not JSON 415, each with a JSON
-  ``{"error": "..."}``, and changes no count. A JSON body over 1,024 bytes
+- any other JSON body, or a body sent as JSON that does not parse, gets 400;
+  a body sent without a JSON ``Content-Type`` (``application/json``, or a
+  type such as ``application/vnd.api+json`` that Werkzeug's
+  ``request.is_json`` accepts) gets 415, whatever it holds. Each answer has
+  a JSON ``{"error": "..."}`` and changes no count. A JSON body over 1,024 bytes
   (``MAX_CONTENT_LENGTH``) gets 413 instead with Werkzeug 2.3 or later,
   which checks that limit as it reads; Werkzeug 2.2 reads it like any other.
 

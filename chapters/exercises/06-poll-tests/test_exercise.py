@@ -130,9 +130,19 @@ def test_the_poll_is_as_given(exercise: ModuleType) -> None:
         client.post("/poll", json={"vote": "no"}).status_code,
         client.post("/poll", json={"vote": "maybe"}).status_code,
         client.post("/poll", data="vote=yes").status_code,
+        client.post(
+            "/poll", data="vote=yes", content_type="application/json"
+        ).status_code,
+        client.post(
+            "/poll", data='{"vote": "yes"}', content_type="text/plain"
+        ).status_code,
+        client.post(
+            "/poll", data='{"vote": "yes"}', content_type="application/vnd.api+json"
+        ).status_code,
         client.get("/poll").json,
     ]
-    assert answers == [{"yes": 0, "no": 0}, 201, 400, 415, {"yes": 0, "no": 1}], (
+    expected = [{"yes": 0, "no": 0}, 201, 400, 415, 400, 415, 201, {"yes": 1, "no": 1}]
+    assert answers == expected, (
         "the poll in the first half of exercise.py does not behave as it did "
         "when shipped: undo your changes to it"
     )
