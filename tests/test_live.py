@@ -464,5 +464,7 @@ def test_the_build_refuses_a_cached_file_that_its_manifest_does_not_match(
     live.copy_runtime(App(), None)  # type: ignore[arg-type]
     assert (out / "_static/live/wheels/a.whl").read_bytes() == b"as fetched"
     wheel.write_bytes(b"changed since")
-    with pytest.raises(RuntimeError, match="does not match .live-cache/manifest.json"):
+    with pytest.raises(
+        RuntimeError, match=r"does not match \.live-cache/manifest\.json"
+    ):
         live.copy_runtime(App(), None)  # type: ignore[arg-type]
