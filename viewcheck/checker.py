@@ -1080,7 +1080,7 @@ def check_source(source: str, filename: str = "<string>") -> list[Finding]:
     """The findings in one module's source, in line order, ``# noqa`` applied.
 
     The site's "Check my view" panel calls this; the grader calls
-    :func:`analyse`, the same analysis, which also returns the findings
+    ``analyse()``, the same analysis, which also returns the findings
     ``# noqa`` silences. It reads nothing but ``source`` and runs none of it.
 
     >>> source = '''
