@@ -406,6 +406,7 @@ def test_search_from_a_file_address_finds_without_previews(
     results = browser.find_elements(By.CSS_SELECTOR, "#search-results ul.search li")
     assert len(results) >= 2
     href = results[0].find_element(By.TAG_NAME, "a").get_attribute("href")
+    assert href is not None
     assert href.startswith("file://"), href
     refused = browser.execute_async_script(
         "const done = arguments[arguments.length - 1];"
