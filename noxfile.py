@@ -154,14 +154,18 @@ def live(session: nox.Session) -> None:
     page, an edited example, the exercises, Check my view (viewcheck on pasted
     code), what a reader may type (an endless loop and Stop, floods of
     output, os._exit, a broken viewlib) and edits kept across a reload, with
-    no other host reachable.
-    Needs Chromium, like the browser session: skipped without it, except in CI.
+    no other host reachable; axe-core (fetched as the browser session
+    fetches it) on Check my view's findings and on a restored edit.
+    Needs Chromium, like the browser session: skipped without it, except in
+    CI; offline without axe-core, those two checks skip, except in CI.
     """
     if not (shutil.which("chromium") and shutil.which("chromedriver")):
         message = "no chromium: apt-get install chromium chromium-driver"
         if os.environ.get("CI"):
             session.error(message)
         session.skip(message)
+    optional = () if os.environ.get("CI") else ("--optional",)
+    session.run(*PYTHON, "accessibility.axe", *optional)
     session.run(sys.executable, "_ext/live/fetch.py")
     session.run(*BUILD_SITE, "-q")
     checks = ("tests/live_in_browser.py", *session.posargs)

@@ -392,6 +392,32 @@ def test_search_finds_with_previews(
     FIGURES["search results"] += len(results)
 
 
+def test_search_from_a_file_address_finds_without_previews(
+    browser: webdriver.Chrome,
+) -> None:
+    """README: the search shows its previews only when the pages come from a
+    web server. Sphinx's searchtools.js lists the results from searchindex.js
+    (a script, which a file:// page loads) and fetches each page for its
+    preview, which the browser refuses to a file:// page."""
+    browser.get((SITE / "search.html").as_uri() + "?q=MethodView")
+    WebDriverWait(browser, 30).until(
+        lambda b: "Search finished" in b.find_element(By.ID, "search-results").text
+    )
+    results = browser.find_elements(By.CSS_SELECTOR, "#search-results ul.search li")
+    assert len(results) >= 2
+    href = results[0].find_element(By.TAG_NAME, "a").get_attribute("href")
+    assert href is not None
+    assert href.startswith("file://"), href
+    refused = browser.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "fetch(arguments[0]).then(() => done(null), (error) => done(String(error)));",
+        href,
+    )
+    assert isinstance(refused, str), refused
+    assert refused.startswith("TypeError"), refused
+    assert browser.find_elements(By.CSS_SELECTOR, "ul.search li p.context") == []
+
+
 def copy_every_listing(
     browser: webdriver.Chrome, base_url: str, page: str
 ) -> list[str]:

@@ -191,3 +191,30 @@ def test_offline_the_fetch_explains_and_the_optional_one_exits_0(
     with pytest.raises(SystemExit, match="could not fetch axe-core"):
         axe.main([])
     assert list(tmp_path.iterdir()) == []  # nothing half-written
+
+
+def test_axe_core_missing_fails_every_browser_check_under_ci(monkeypatch) -> None:
+    """README: offline, the browser and live sessions' axe-core checks skip
+    and say why, except in CI, where they fail. Every check in the
+    tests/*_in_browser.py files goes through site_in_browser's ``missing()``,
+    never a plain skip, when axe-core is unavailable."""
+    from tests import site_in_browser
+
+    root = Path(__file__).parent
+    handlers = {
+        path.name: re.findall(
+            r"except axe\.AxeUnavailableError.*\n.*", path.read_text(encoding="utf-8")
+        )
+        for path in sorted(root.glob("*_in_browser.py"))
+    }
+    assert handlers["live_in_browser.py"]
+    assert handlers["site_in_browser.py"]
+    for name, found in handlers.items():
+        for handler in found:
+            assert "missing(" in handler, f"{name}: {handler}"
+    monkeypatch.setenv("CI", "1")
+    with pytest.raises(pytest.fail.Exception, match="no axe"):
+        site_in_browser.missing("no axe")
+    monkeypatch.delenv("CI")
+    with pytest.raises(pytest.skip.Exception, match="no axe"):
+        site_in_browser.missing("no axe")

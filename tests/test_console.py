@@ -151,3 +151,31 @@ def test_an_ellipsis_stands_for_lines():
 def test_commands_only_blocks_are_not_checked(tmp_path):
     page = "```console\n$ pytest tests\n$ python -m nox\n```\n"
     assert run(page, tmp_path) == []
+
+
+@needs_curl
+def test_commands_only_blocks_run_in_order_before_a_block_that_shows_output(
+    tmp_path,
+):
+    # The export and the server of the first block (no output shown) serve
+    # the second block; the third block comes after the last one that shows
+    # output, so nothing runs it (its URL, off this machine, would be refused).
+    page = (
+        "```console\n$ export NAME=Reader\n"
+        "$ flask --app chapters/apps/hello.py run\n```\n\n"
+        "```console\n$ curl http://127.0.0.1:5000/hello/$NAME; echo\n"
+        "Hello, Reader!\n```\n\n"
+        "```console\n$ curl http://example.com/\n```\n"
+    )
+    assert run(page, tmp_path) == []
+    assert run(page.replace("NAME=Reader", "NAME=Mars"), tmp_path) != []
+
+
+def test_colour_codes_and_line_ends_are_normalized():
+    # What the page shows is compared with what was printed after both lose
+    # ANSI colour codes (flask run colours its banner) and \r\n becomes \n.
+    assert (
+        difference(["Press CTRL+C to quit"], "\x1b[33mPress CTRL+C to quit\x1b[0m\r\n")
+        is None
+    )
+    assert difference(["Press CTRL+C to quit"], "Press CTRL+C to stop\r\n") is not None

@@ -136,3 +136,32 @@ def test_each_cause_in_the_pitfalls_chapter_links_its_section() -> None:
     assert len(causes) >= 9
     for cause in causes:
         assert "{ref}`" in cause or "{doc}`" in cause, cause[:80]
+
+
+#: A python listing's imports, at a line's start or after a doctest prompt.
+IMPORTED = re.compile(r"^(?:>>> )?(?:from (\w+) import|import (\w+))", re.M)
+INCLUDED = re.compile(r"```\{literalinclude\} apps/(\w+)\.py")
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.name)
+def test_nothing_hidden_builds_a_chapters_app(chapter: Path) -> None:
+    """CONTRIBUTING, "Self-contained": no hidden setup in a chapter, and each
+    ``chapters/apps`` module that makes a Flask app and that a listing
+    imports is shown with ``literalinclude`` on that page or an earlier
+    chapter, so the code that makes every app is in plain sight."""
+    text = chapter.read_text(encoding="utf-8")
+    assert "invisible-code-block" not in text
+    shown = {
+        name
+        for page in CHAPTERS[: CHAPTERS.index(chapter) + 1]
+        for name in INCLUDED.findall(page.read_text(encoding="utf-8"))
+    }
+    listings = re.findall(r"^```python\n(.*?)^```", text, re.M | re.S)
+    imported = {a or b for code in listings for a, b in IMPORTED.findall(code)}
+    sources = (ROOT / "chapters" / "apps" / f"{name}.py" for name in imported)
+    apps = {
+        path.stem
+        for path in sources
+        if path.is_file() and "Flask(" in path.read_text(encoding="utf-8")
+    }
+    assert apps <= shown, f"imported but not shown: {sorted(apps - shown)}"

@@ -436,3 +436,35 @@ def test_a_tracked_dot_file_or_database_fails_the_build(
     git(checkout, "add", "-f", name)
     with pytest.raises(ExtensionError, match=name):
         live.published(checkout)
+
+
+def test_the_build_refuses_a_cached_file_that_its_manifest_does_not_match(
+    tmp_path, monkeypatch
+):
+    # README: the cache's manifest.json records each file's sha256, and the
+    # build checks the cached files against it as it copies them.
+    cache, out = tmp_path / "cache", tmp_path / "site"
+    (cache / "wheels").mkdir(parents=True)
+    wheel = cache / "wheels" / "a.whl"
+    wheel.write_bytes(b"as fetched")
+    manifest = {"inputs": {}, "files": {"wheels/a.whl": fetch.sha256(wheel)}}
+    (cache / "manifest.json").write_text(json.dumps(manifest))
+    (out / "_static" / "live").mkdir(parents=True)
+    monkeypatch.setattr(fetch, "CACHE", cache)
+    monkeypatch.setitem(live.STATE, "unavailable", None)
+    monkeypatch.setattr(live, "pack_local", lambda target: target.write_bytes(b""))
+
+    class Builder:
+        format = "html"
+
+    class App:
+        outdir = str(out)
+        builder = Builder()
+
+    live.copy_runtime(App(), None)  # type: ignore[arg-type]
+    assert (out / "_static/live/wheels/a.whl").read_bytes() == b"as fetched"
+    wheel.write_bytes(b"changed since")
+    with pytest.raises(
+        RuntimeError, match=r"does not match \.live-cache/manifest\.json"
+    ):
+        live.copy_runtime(App(), None)  # type: ignore[arg-type]

@@ -37,6 +37,7 @@ def test_chapter_states_its_main_path_reading_time(chapter: Path) -> None:
     assert stated is not None, (
         f"{chapter.name} must open with '*About N minutes on the main path.'"
     )
+    assert stated % 5 == 0, f"{chapter.name} states {stated} minutes: a multiple of 5"
     estimate = weigh(chapter).minutes
     assert abs(stated - estimate) <= TOLERANCE_MINUTES, (
         f"{chapter.name} states {stated} minutes; its main path measures "

@@ -336,3 +336,14 @@ def test_the_map_names_every_thread_and_server_test_and_the_hostile_one_of_no_ap
         source = path.read_text(encoding="utf-8")
         if "examples(" not in source:  # not an app's hypothesis test
             assert path.name in named, path.name
+
+
+def test_the_exercises_without_a_todo_are_the_ones_readme_names() -> None:
+    # README, "Do the exercise": each TODO marks a place for your code, and
+    # exercise 10 has none (the reader fixes the code it gives).
+    starters = sorted(
+        (ROOT / "chapters" / "exercises").glob("[0-9][0-9]-*/exercise.py")
+    )
+    without = {p.parent.name[:2] for p in starters if "TODO" not in p.read_text()}
+    assert without == {"10"}
+    assert "(exercise 10\n   has none: you fix the code it gives)" in README
