@@ -4,9 +4,10 @@ Most sessions run in the environment that the README's command installed
 (`python -m pip install -r requirements.txt`, which also installs this
 checkout, editable): no virtual environment per session and nothing installed
 twice. They run their tools with the Python that runs nox (`sys.executable`).
-Two kinds of session keep environments of their own, because isolation is
-their point: `matrix` (other Pythons and Flask versions) and `exercises` (a
-student's machine: Flask and pytest only).
+Four sessions keep environments of their own, because isolation is their
+point: `matrix` and `matrix_oldest` (other Pythons, Flask versions and the
+oldest dependencies), `exercises` (a student's machine: Flask and pytest
+only) and `flask_next` (Flask's main branch, installed by uv).
 """
 
 from __future__ import annotations
