@@ -1315,3 +1315,23 @@ def test_debug_mode_re_raises_a_missing_key_in_args_or_form(where: str) -> None:
         app.test_client().post("/key", data={"x": "1"})
     app.debug = False
     assert app.test_client().post("/key", data={"x": "1"}).status_code == 400
+
+
+@full_runs_only("pytest in a process of its own")
+def test_exercise_3s_starter_passes_the_two_checks_its_docstring_names() -> None:
+    # Exercise 3's docstring: "two checks (the public view, and the right
+    # token getting in) pass on this starter already".
+    folder = Path(__file__).parent.parent / "chapters" / "exercises" / "03-admin-token"
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-rA", "-p", "no:cacheprovider", "."],
+        cwd=folder,
+        env={**os.environ, "EXERCISE_MODULE_PATH": str(folder / "exercise.py")},
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT * 6,
+    )
+    passed = sorted(re.findall(r"^PASSED \S+::(\w+)", result.stdout, re.M))
+    assert passed == [
+        "test_the_public_view_needs_no_token",
+        "test_the_right_token_gets_in",
+    ], result.stdout

@@ -151,3 +151,20 @@ def test_noqa_is_read_as_flake8_reads_it() -> None:
     # (flake8 also takes NOQA and prefixes such as CBV1).
     assert [f.code for f in check_source(source + "  # NOQA: CBV106")] == ["CBV106"]
     assert [f.code for f in check_source(source + "  # noqa: CBV1")] == ["CBV106"]
+
+
+def test_check_source_raises_syntax_error_for_too_deep_source_named_by_filename() -> (
+    None
+):
+    # check_source's docstring (the API page): a sum of 1,200 names compiles
+    # but is too deep for the checker; a source that does not parse raises
+    # too; both errors carry the filename given.
+    deep = "x = " + " + ".join(["a"] * 1200)
+    compile(deep, "x.py", "exec")  # Python accepts it
+    with pytest.raises(SyntaxError) as deep_error:
+        check_source(deep, "x.py")
+    assert deep_error.value.filename == "x.py"
+    assert deep_error.value.msg == "too deeply nested to analyse (RecursionError)"
+    with pytest.raises(SyntaxError) as broken:
+        check_source("def (", "y.py")
+    assert broken.value.filename == "y.py"

@@ -17,7 +17,9 @@ Write the decorator ``require_token`` and the decorator factory
 ``flask.make_response``), then list them in ``AdminView.decorators``, in the
 order that puts the header on the 401s too. ``add_header`` must keep the
 view's status and pass URL variables on; the check also uses both
-decorators on views of its own. The public view stays as it is.
+decorators on views of its own. The public view stays as it is: two checks
+(the public view, and the right token getting in) pass on this starter
+already, and the others are your work.
 
 Hints (chapter 3's ``apps/apikeys.py`` is the model; these are what it does
 not show):

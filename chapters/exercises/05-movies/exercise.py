@@ -24,7 +24,9 @@ never a 500, and changes nothing:
 - a body that is not JSON (mention "JSON" in the error), a JSON value that
   is not an object, a missing field (PUT, POST), an unknown field such as
   ``id``, a field of the wrong type or out of range: 400 or 422, with an
-  error that names the field;
+  error that names the field (a body sent without a JSON ``Content-Type``
+  may get 415 instead, as ``inventory.py`` answers: the check takes any
+  4xx);
 - a body over 10 KB: 413.
 
 A ``PATCH`` or ``PUT`` with one bad field changes no field. Requests may
@@ -47,7 +49,7 @@ Hints, for what ``inventory.py`` does differently:
   ``request.get_json()`` lets it out as a 500: catch it next to
   ``BadRequest``, as ``inventory.py``'s ``request_json`` does (chapter 5's
   "Going deeper: ``refuse_too_large``, and why ``RecursionError``").
-  That function is in ``chapters/apps/json_input.py``: copy it, with the
+  ``refuse_too_large`` is in ``chapters/apps/json_input.py``: copy it, with the
   imports it needs, into your file. An import of ``json_input`` works with
   ``pytest`` in this repository, whose settings put ``chapters/apps`` on
   the import path, but fails when an instructor grades your file:
