@@ -15,7 +15,8 @@ sentence links to the place it is stated once:
 - that Flask-Login's test client logs its user in once, when it is created,
   until a route calls ``logout_user()`` (chapter 11);
 - that Flask-Login's ``login_required`` lets ``OPTIONS`` requests through,
-  and every request while ``LOGIN_DISABLED`` is true (chapter 3's opening);
+  and every request while ``LOGIN_DISABLED`` is true (chapter 3's opening
+  names ``login_required``; this is what it does beyond its name);
 - that Flask refuses new routes once an app has started handling a request,
   even one whose view raised (chapter 1, "Routes are added before the first
   request"), on both implementations;

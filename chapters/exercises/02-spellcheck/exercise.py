@@ -37,6 +37,10 @@ Check your work with ``pytest chapters/exercises/02-spellcheck``.
 
 A copy of this file kept elsewhere is checked with ``EXERCISE_MODULE_PATH``
 set to its path (chapter 1, "Try this").
+
+The type hints in this file (such as ``ClassVar[...]`` and ``-> Flask``) are
+for mypy, a type checker; Python runs your code without them, so you may
+leave them out of yours.
 """
 
 from __future__ import annotations
