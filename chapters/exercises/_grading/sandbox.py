@@ -176,18 +176,7 @@ def run_pytest(
         threading.Thread(target=keep_tail, args=(child.stdout, tail, limits.output)),
         threading.Thread(target=read_results, args=(read_end, run)),
     ]
-    for reader in readers:
-        reader.daemon = True  # a reader left blocked does not hold up the exit
-        reader.start()
-    try:
-        child.wait(timeout=limits.timeout)
-    except subprocess.TimeoutExpired:
-        run.timed_out = True
-    finally:
-        end(child)
-    for reader in readers:
-        # Every writer is dead by now on Linux: the pipes reach their end.
-        reader.join(timeout=5)
+    _, run.timed_out = supervise(child, readers, limits.timeout)
     run.output = tail.decode("utf-8", "replace")
     return run
 
@@ -228,17 +217,7 @@ def run_tool(command: list[str], data: bytes, timeout: float, cap: int) -> Tool:
         threading.Thread(target=feed, args=(child.stdin, data)),
         threading.Thread(target=keep_head, args=(child.stdout, head, cap)),
     ]
-    for thread in threads:
-        thread.daemon = True
-        thread.start()
-    try:
-        tool.returncode = child.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        tool.timed_out = True
-    finally:
-        end(child)
-    for thread in threads:
-        thread.join(timeout=5)
+    tool.returncode, tool.timed_out = supervise(child, threads, timeout)
     tool.output = bytes(head)
     return tool
 
@@ -257,6 +236,33 @@ def keep_head(stream: Any, head: bytearray, size: int) -> None:
     with stream:
         for chunk in iter(lambda: stream.read1(65536), b""):
             head += chunk[: max(0, size - len(head))]
+
+
+def supervise(
+    child: subprocess.Popen[bytes], threads: list[threading.Thread], timeout: float
+) -> tuple[int | None, bool]:
+    """Start *threads* (the child's readers and writers), wait for *child*
+    at most *timeout* seconds, then end it and its group; its return code
+    (None if it timed out) and whether it did.
+
+    The threads are daemons: one left blocked does not hold up the exit.
+    Every writer is dead once the group is ended (on Linux), so the pipes
+    reach their end and the joins return.
+    """
+    for thread in threads:
+        thread.daemon = True
+        thread.start()
+    returncode: int | None = None
+    timed_out = False
+    try:
+        returncode = child.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        timed_out = True
+    finally:
+        end(child)
+    for thread in threads:
+        thread.join(timeout=5)
+    return returncode, timed_out
 
 
 def keep_tail(stream: Any, tail: bytearray, size: int) -> None:
