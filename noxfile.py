@@ -312,11 +312,16 @@ def matrix_report(session: nox.Session) -> None:
 
 @in_place
 def serve(session: nox.Session) -> None:
-    """Serve the site at http://127.0.0.1:8000, rebuilding on every save."""
+    """Serve the site at http://127.0.0.1:8000, rebuilding on every save.
+
+    Arguments after ``--`` go to sphinx-autobuild: ``-- --port 8001`` serves
+    on port 8001 instead (its last ``--port`` wins).
+    """
     session.run(
         *PYTHON,
         "sphinx_autobuild",
         *("--host", "127.0.0.1", "--port", "8000"),
+        *session.posargs,
         # Tool caches change on every test run; they are not part of the site.
         *("--re-ignore", r"(^|/)(\.nox|\.\w+_cache|_build)(/|$)"),
         *(".", "_build/html"),

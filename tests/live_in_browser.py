@@ -1094,6 +1094,51 @@ return [note ? note.textContent : "",
 """
 
 
+#: Keeps every text of the note that follows a control (its own status).
+RECORD_NOTE_AFTER = """
+const note = arguments[0].nextElementSibling;
+if (!note.classList.contains('live-note')) throw new Error('no note after the control');
+window.statusSeen = [];
+new MutationObserver(() => {
+  const said = note.textContent;
+  if (said && said !== window.statusSeen.at(-1)) window.statusSeen.push(said);
+}).observe(note, {subtree: true, childList: true, characterData: true});
+"""
+#: Statuses that say the page's Python is still loading (the page's own, or
+#: the worker's steps: download, start, install).
+LOADING = ("loading Python", "starting Python", "installing")
+
+
+@pytest.mark.parametrize("which", ["run", "viewcheck"])
+def test_a_press_while_python_starts_says_it_is_loading(
+    browser: webdriver.Chrome, base_url: str, which: str
+) -> None:
+    """Python starts loading on the first focus of a control; a press before
+    it is ready (the exercise's Check, or Check my view) says it is loading
+    until then, and only then "checking…"."""
+    open_page(browser, urljoin(base_url, "chapters/01-view.html"))
+    (block,) = blocks(browser, "exercise")
+    pressed = block.find_element(By.CSS_SELECTOR, f'[data-live="{which}"]')
+    browser.execute_script(RECORD_NOTE_AFTER, pressed)
+    served()
+    focus = "arguments[0].dispatchEvent(new FocusEvent('focusin', {bubbles: true}))"
+    browser.execute_script(focus, pressed)
+    asked: list[str] = []
+    WebDriverWait(browser, PATIENCE).until(lambda b: runtime_asked(collect(asked)))
+    press(browser, pressed)
+    if which == "run":
+        finished(browser, block)
+    else:
+        found = block.find_element(By.CSS_SELECTOR, '[data-live="viewcheck-output"]')
+        checked_view(browser, pressed, found)
+    seen = browser.execute_script("return window.statusSeen")
+    assert seen, "the note said nothing"
+    assert seen[0].startswith(LOADING), seen
+    assert "checking…" in seen, seen
+    after = seen[seen.index("checking…") :]
+    assert not any(said.startswith(LOADING) for said in after), seen
+
+
 @pytest.mark.parametrize(
     ("page", "exercise"),
     [

@@ -18,6 +18,7 @@ together.
   what the matrix pins for Flask 2.3 and the async extra asks of asgiref
   (README, "Supported versions");
 - what ``shop.py``, an HTML app, answers to bad input (CONTRIBUTING's map).
+- the README's ``-- --port 8001`` for the serve session.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 import tomllib
@@ -46,23 +48,35 @@ def row(text: str, start: str) -> str:
 
 
 #: Loads the noxfile in a process of its own (nox's registry is global) and
-#: prints the default sessions and the browser session's checks.
+#: prints the default sessions, the browser session's checks, and where the
+#: serve session serves, without and with ``-- --port 8001`` (its command,
+#: read by sphinx-autobuild's own argument parser; nothing is started).
 NOXFILE = """
-import importlib.util, json, sys
+import importlib.util, json, sys, types
 import nox
+from sphinx_autobuild.__main__ import _parse_args
 spec = importlib.util.spec_from_file_location("noxfile", "noxfile.py")
 noxfile = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(noxfile)
+def serves(posargs):
+    ran = []
+    record = lambda *args, **kwargs: ran.append(args)
+    noxfile.serve(types.SimpleNamespace(posargs=posargs, run=record))
+    (command,) = ran
+    assert command[1:3] == ("-m", "sphinx_autobuild"), command
+    parsed = _parse_args(list(command[3:]))[0]
+    return [parsed.host, parsed.port]
 json.dump({"sessions": nox.options.sessions, "browser": noxfile.browser_checks(),
            "undescribed": [name for name, func in nox.registry.get().items()
-                           if not (func.__doc__ or "").strip()]},
+                           if not (func.__doc__ or "").strip()],
+           "serve": [serves([]), serves(["--port", "8001"])]},
           sys.stdout)
 """
 
 
 @pytest.fixture(scope="module")
-def noxfile() -> dict[str, list[str]]:
-    found: dict[str, list[str]] = json.loads(
+def noxfile() -> dict[str, list[Any]]:
+    found: dict[str, list[Any]] = json.loads(
         subprocess.run(
             [sys.executable, "-c", NOXFILE],
             cwd=ROOT,
@@ -76,6 +90,12 @@ def noxfile() -> dict[str, list[str]]:
 
 
 # The default sessions -------------------------------------------------------
+
+
+def test_serve_takes_the_readmes_port_option(noxfile) -> None:
+    """README: "Port 8000 taken? Add ``-- --port 8001``"; on 127.0.0.1 either way."""
+    assert "Port 8000 taken? Add\n   `-- --port 8001`" in README
+    assert noxfile["serve"] == [["127.0.0.1", 8000], ["127.0.0.1", 8001]]
 
 
 def test_the_readme_lists_the_default_sessions_in_order(noxfile) -> None:

@@ -43,6 +43,8 @@
     // A run longer than this is stopped (and Python restarted), with a message.
     seconds: 60,
   };
+  // What a press says while the page's Python starts.
+  const LOADING = "loading Python…";
   const LOST = "Python was restarted: examples above will run again before the next one.";
 
   class Unavailable extends Error {}
@@ -327,7 +329,10 @@
 
   function receive(entry, data) {
     const call = entry.pending.get(data.id);
-    if (data.type === "progress") progressTo(data.text);
+    if (data.type === "progress") {
+      entry.said = data.text;
+      progressTo(data.text);
+    }
     else if (data.type === "ready") {
       entry.phases = data.phases;
       entry.waiting?.resolve();
@@ -366,15 +371,19 @@
     }
   }
 
+  // Python, once it has started. Until then the press's note says what is
+  // loading, even when the loading began before the press (a hover).
   async function ready(progress) {
     progressTo = progress;
     const entry = start();
+    if (!entry.phases) progress(entry.said || LOADING);
     await entry.ready;
     return entry;
   }
 
   async function needPytest(entry) {
     entry.pytest ??= new Promise((resolve, reject) => {
+      progressTo("installing pytest…");
       entry.waiting = { resolve, reject };
       entry.worker.postMessage({ type: "pytest" });
     });
@@ -384,9 +393,11 @@
   // Run a function of runner.py in the worker: its answer, an object.
   // `clean`: the call runs none of the reader's code and changes nothing the
   // page's examples see, so "Check this page" need not start a fresh Python.
-  async function call(fn, args, onOutput = () => {}, { progress, pytest, clean, ran } = {}) {
+  // `doing`: what the note says once Python is ready and the call runs.
+  async function call(fn, args, onOutput = () => {}, { progress, pytest, clean, ran, doing } = {}) {
     const entry = await ready(progress || (() => {}));
     if (pytest) await needPytest(entry);
+    if (doing) progress?.(doing);
     if (!clean) entry.dirty = true;
     return new Promise((resolve, reject) => {
       const id = ++lastId;
@@ -517,14 +528,13 @@
     const progress = (text) => (block.status.textContent = text);
     const lap = stopwatch();
     const starting = python;
-    progress(python ? "" : "loading Python…");
     try {
       if (block.kind === "exercise") {
         begin(block);
-        progress("checking…");
         const result = await call("check_exercise", [block.exercise, code(block)], undefined, {
           progress,
           pytest: true,
+          doing: "checking…",
         });
         announce(`${block.label}: ${showExercise(block, result)}`);
       } else {
@@ -638,9 +648,12 @@
       busy = true;
       control.setAttribute("aria-busy", "true");
       const progress = (text) => (status.textContent = text);
-      progress(python ? "checking…" : "loading Python…");
       try {
-        const answer = await call("viewcheck", [read()], undefined, { progress, clean: true });
+        const answer = await call("viewcheck", [read()], undefined, {
+          progress,
+          clean: true,
+          doing: "checking…",
+        });
         progress("");
         showFindings(output, answer);
       } catch (error) {
@@ -785,7 +798,6 @@
         end(python);
         for (const block of blocks) block.ran = false;
       }
-      progress("loading Python…");
       const pytest = examples.some(usesPytest);
       const totals = { passed: 0, failed: 0, skipped: 0, localOnly: 0 };
       for (const [number, block] of examples.entries()) {
@@ -795,7 +807,8 @@
           continue;
         }
         const args = [block.kind, code(block), block.key, block.skip, block.skipAll, block.name];
-        const outcome = await call("check", args, undefined, { progress, pytest });
+        const doing = `checking example ${number + 1} of ${examples.length}…`;
+        const outcome = await call("check", args, undefined, { progress, pytest, doing });
         progress(`checked example ${number + 1} of ${examples.length}…`);
         for (const key of ["passed", "failed", "skipped"]) totals[key] += outcome[key];
         block.ran = true;
