@@ -19,15 +19,15 @@ and compared with the code, so that the two change together:
 from __future__ import annotations
 
 import importlib.util
-import json
 import os
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from tests.noxfile_facts import facts
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -119,31 +119,8 @@ def test_the_traceability_page_shows_no_solution() -> None:
 # Sessions with an environment of their own ---------------------------------
 
 
-#: Loads the noxfile in a process of its own (nox's registry is global) and
-#: prints each session's virtualenv backend, and False for `python=False`.
-SESSIONS = """
-import importlib.util, json, sys
-import nox.registry
-spec = importlib.util.spec_from_file_location("noxfile", "noxfile.py")
-spec.loader.exec_module(importlib.util.module_from_spec(spec))
-json.dump({
-    name: False if func.python is False else func.venv_backend
-    for name, func in nox.registry.get().items()
-}, sys.stdout)
-"""
-
-
 def test_the_readme_names_every_session_with_its_own_environment() -> None:
-    found = json.loads(
-        subprocess.run(
-            [sys.executable, "-c", SESSIONS],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=True,
-        ).stdout
-    )
+    found = facts()["backends"]
     own = {name for name, backend in found.items() if backend not in ("none", False)}
     assert {"matrix", "exercises", "flask_next"} <= own  # the parsing finds them
     text = paragraph(README, "Most sessions run in the environment")

@@ -24,7 +24,6 @@ together.
 from __future__ import annotations
 
 import ast
-import json
 import re
 import subprocess
 import sys
@@ -34,6 +33,7 @@ from typing import Any
 import pytest
 import tomllib
 
+from tests.noxfile_facts import facts
 from tests.test_page_figures import code_spans, paragraph
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,46 +47,10 @@ def row(text: str, start: str) -> str:
     return found
 
 
-#: Loads the noxfile in a process of its own (nox's registry is global) and
-#: prints the default sessions, the browser session's checks, and where the
-#: serve session serves, without and with ``-- --port 8001`` (its command,
-#: read by sphinx-autobuild's own argument parser; nothing is started).
-NOXFILE = """
-import importlib.util, json, sys, types
-import nox
-from sphinx_autobuild.__main__ import _parse_args
-spec = importlib.util.spec_from_file_location("noxfile", "noxfile.py")
-noxfile = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(noxfile)
-def serves(posargs):
-    ran = []
-    record = lambda *args, **kwargs: ran.append(args)
-    noxfile.serve(types.SimpleNamespace(posargs=posargs, run=record))
-    (command,) = ran
-    assert command[1:3] == ("-m", "sphinx_autobuild"), command
-    parsed = _parse_args(list(command[3:]))[0]
-    return [parsed.host, parsed.port]
-json.dump({"sessions": nox.options.sessions, "browser": noxfile.browser_checks(),
-           "undescribed": [name for name, func in nox.registry.get().items()
-                           if not (func.__doc__ or "").strip()],
-           "serve": [serves([]), serves(["--port", "8001"])]},
-          sys.stdout)
-"""
-
-
 @pytest.fixture(scope="module")
-def noxfile() -> dict[str, list[Any]]:
-    found: dict[str, list[Any]] = json.loads(
-        subprocess.run(
-            [sys.executable, "-c", NOXFILE],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=True,
-        ).stdout
-    )
-    return found
+def noxfile() -> dict[str, Any]:
+    """What noxfile.py declares (``tests/noxfile_facts.py``)."""
+    return facts()
 
 
 # The default sessions -------------------------------------------------------
