@@ -26,6 +26,21 @@ SOLUTIONS = ROOT / "tests" / "exercise_solutions"
 GRADED = ["01-shout", "02-spellcheck"]
 
 
+def grade(
+    submissions: Path, options: list[str], timeout: int
+) -> subprocess.CompletedProcess[str]:
+    """Run grade.py on *submissions* as an instructor would; it must exit 0."""
+    result = subprocess.run(
+        [sys.executable, str(EXERCISES / "grade.py"), str(submissions), *options],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return result
+
+
 def submit(submissions: Path, student: str, exercise: str, source: Path | str) -> None:
     folder = submissions / student / exercise
     folder.mkdir(parents=True)
@@ -49,14 +64,7 @@ def test_grading_a_folder_of_submissions(tmp_path: Path) -> None:
     only = [arg for exercise in GRADED for arg in ("--only", exercise)]
     # Room for a loaded machine: the honest runs take a few seconds each.
     options = [*only, "--timeout", "20", "--json", str(report)]
-    result = subprocess.run(
-        [sys.executable, str(EXERCISES / "grade.py"), str(submissions), *options],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
+    result = grade(submissions, options, timeout=120)
     results = {
         (r["student"], r["exercise"]): (r["result"], r["passed"], r["total"])
         for r in json.loads(report.read_text())
@@ -121,14 +129,7 @@ def test_a_chapter_app_imports_in_the_terminal_but_not_when_graded(
     assert summary.startswith("29 passed"), summary
     # ... the grader's run folder does not.
     options = ["--only", "05-movies", "--timeout", "30"]
-    result = subprocess.run(
-        [sys.executable, str(EXERCISES / "grade.py"), str(submissions), *options],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
+    result = grade(submissions, options, timeout=120)
     row = result.stdout.splitlines()[2].split()
     assert row == ["ada", "05-movies", "failed", "0/29"], result.stdout
 
@@ -196,14 +197,7 @@ def test_hidden_checks_run_the_same_way_in_a_column_of_their_own(
     report = tmp_path / "results.json"
     options = ["--only", "01-shout", "--only", "02-spellcheck", "--json", str(report)]
     options += ["--checks", str(hidden)]
-    result = subprocess.run(
-        [sys.executable, str(EXERCISES / "grade.py"), str(submissions), *options],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
+    result = grade(submissions, options, timeout=300)
     rows = [line.split("  ") for line in result.stdout.splitlines()[2:6]]
     rows = [[cell.strip() for cell in row if cell.strip()] for row in rows]
     assert rows == [
@@ -274,14 +268,7 @@ def test_grading_with_feedback_adds_a_column(tmp_path: Path) -> None:
     submit(submissions, "bob", "10-bug-hunt", EXERCISES / "10-bug-hunt" / "exercise.py")
     report = tmp_path / "results.json"
     options = ["--only", "10-bug-hunt", "--feedback", "--json", str(report)]
-    result = subprocess.run(
-        [sys.executable, str(EXERCISES / "grade.py"), str(submissions), *options],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
+    result = grade(submissions, options, timeout=300)
     header, _, ada, bob = result.stdout.splitlines()[:4]
     assert header.split()[-2:] == ["feedback", "(viewcheck)"]
     assert ada.split()[:3] == ["ada", "10-bug-hunt", "passed"]
