@@ -20,6 +20,7 @@ from pathlib import Path
 import nox
 
 from matrix import cell as matrix_cell
+from matrix import pins as matrix_pins
 from matrix import report as matrix_report_module
 from matrix.cell import FLASK_SERIES, MATRIX_PYTHONS, OLDEST_PYTHONS
 
@@ -246,6 +247,17 @@ def matrix_oldest(session: nox.Session, flask: str) -> None:
     and 3.11; the versions land in versions.md.
     """
     matrix_cell.run(session, flask, oldest=True)
+
+
+@nox.session(venv_backend="uv")
+@nox.parametrize("case", list(matrix_pins.CASES))
+def werkzeug_pins(session: nox.Session, case: str) -> None:
+    """Show why Flask 2.2 needs werkzeug<3: each pair and how it fails.
+
+    matrix/pins.py holds the pairs; not a default session (README,
+    "Supported versions", cites it).
+    """
+    matrix_pins.run(session, case)
 
 
 # uv installs the environment in seconds where pip took minutes (measured in CI).

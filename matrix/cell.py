@@ -20,9 +20,9 @@ from pathlib import Path
 import nox
 
 #: The supported range: every Flask series with what it needs beside it, on
-#: every Python from 3.9. Flask 2.2 breaks with Werkzeug 3 (its test client
-#: reads werkzeug.__version__, gone in Werkzeug 3.1); Flask 2.3 runs on
-#: Werkzeug 3, and its cells pin Werkzeug 2.3 so that the matrix tests that too.
+#: every Python from 3.9. Flask 2.2 breaks with Werkzeug 3 (matrix/pins.py
+#: shows how, by release); Flask 2.3 runs on Werkzeug 3, and its cells pin
+#: Werkzeug 2.3 so that the matrix tests that too.
 FLASK_SERIES = {
     "2.2": ("flask~=2.2.0", "werkzeug<3"),
     "2.3": ("flask~=2.3.0", "werkzeug<3"),

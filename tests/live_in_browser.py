@@ -1007,6 +1007,37 @@ def test_check_my_view_on_an_exercise_reads_its_editor(
     )
 
 
+def test_check_my_view_reads_lines_typed_with_enter(
+    browser: webdriver.Chrome, base_url: str
+) -> None:
+    """Enter in the editor inserts a <br>, not a newline character: Check my
+    view reads it as a line break, as Run and Check do, so the typed class is
+    checked (CBV106: methods lists POST, no post handler) and no two lines are
+    joined into a syntax error."""
+    open_page(browser, urljoin(base_url, "chapters/04-methodview.html"))
+    (block,) = blocks(browser, "exercise")
+    browser.execute_script("arguments[0].closest('details').open = true", block)
+    lines = [
+        "class Broken(MethodView):",
+        "    methods = ['GET', 'POST']",
+        "    def get(self):",
+        "        return 'x'",
+    ]
+    keys = [key for line in lines for key in (Keys.ENTER, line)]
+    type_at_the_end(browser, editor(block), *keys)
+    shown = code_in(browser, block)
+    assert shown.endswith("\n".join(lines)), shown[-200:]
+    kept = str(editor(block).get_attribute("textContent"))
+    assert not kept.endswith("\n".join(lines)), "Enter typed a newline: no <br> here"
+    control = block.find_element(By.CSS_SELECTOR, '[data-live="viewcheck"]')
+    found = block.find_element(By.CSS_SELECTOR, '[data-live="viewcheck-output"]')
+    summary = press_check_my_view(browser, control, found)
+    assert not summary.startswith("Cannot check"), label(found)
+    items = found.find_elements(By.CSS_SELECTOR, "li")
+    codes = [item.get_attribute("data-code") for item in items]
+    assert codes == ["CBV106"], label(found)
+
+
 @pytest.mark.parametrize("mode", ["light", "dark"])
 def test_check_my_view_findings_pass_axe(
     browser: webdriver.Chrome, base_url: str, mode: str

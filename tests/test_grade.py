@@ -71,7 +71,7 @@ def test_grading_a_folder_of_submissions(tmp_path: Path) -> None:
     }
     assert results == {
         ("ada", "01-shout"): ("passed", 5, 5),
-        ("ada", "02-spellcheck"): ("passed", 10, 10),
+        ("ada", "02-spellcheck"): ("passed", 11, 11),
         ("bob", "01-shout"): ("failed", 0, 5),
         ("bob", "02-spellcheck"): ("missing", 0, 0),
         ("cy", "01-shout"): ("failed", 0, 5),
@@ -204,7 +204,7 @@ def test_hidden_checks_run_the_same_way_in_a_column_of_their_own(
         ["ada", "01-shout", "passed", "5/5", "passed 1/1"],
         ["ada", "02-spellcheck", "missing", "-", "-"],
         ["cy", "01-shout", "passed", "5/5", "failed 0/1"],
-        ["cy", "02-spellcheck", "passed", "10/10", "-"],
+        ["cy", "02-spellcheck", "passed", "11/11", "-"],
     ]
     assert result.stdout.splitlines()[-1] == "hidden checks: 1 passed, 1 failed"
     cy = json.loads(report.read_text())[2]

@@ -233,7 +233,19 @@ def test_the_matrix_runs_flask_2_3_with_werkzeug_2_3_and_asgiref_3_2_8() -> None
 
     assert "werkzeug<3" in FLASK_SERIES["2.3"]  # Werkzeug 2.3 is the last 2.x
     text = " ".join(README.split())
-    assert "the matrix runs Flask 2.3 with Werkzeug 2.3 (`matrix/cell.py`)" in text
+    assert "and runs Flask 2.3 with Werkzeug 2.3 (`matrix/cell.py`)" in text
+    from matrix.pins import CASES
+
+    # README: "Flask 2.2.0 to 2.2.3 fail to import ...": matrix/pins.py's cases.
+    assert "Flask 2.2.0 to 2.2.3 fail to import" in text
+    assert "2.2.4 and 2.2.5 warn" in text
+    assert "(`python -m nox -s werkzeug_pins` shows each case)" in text
+    outcomes = {(flask, werkzeug): said for flask, werkzeug, said in CASES.values()}
+    assert outcomes[("flask==2.2.0", "werkzeug==3.0.6")] == "ImportError"
+    assert outcomes[("flask==2.2.3", "werkzeug==3.0.6")] == "ImportError"
+    assert outcomes[("flask==2.2.4", "werkzeug==3.0.6")] == "DeprecationWarning"
+    assert outcomes[("flask==2.2.5", "werkzeug==3.0.6")] == "DeprecationWarning"
+    assert outcomes[("flask==2.2.5", "werkzeug==3.1.9")] == "AttributeError"
     versions = (ROOT / "versions.md").read_text(encoding="utf-8")
     oldest = [
         line

@@ -151,8 +151,10 @@
   if (!blocks.length && !panels.length) return;
   const examples = blocks.filter((b) => b.kind !== "exercise");
   const runnable = examples.filter((b) => !b.localOnly);
-  // innerText turns any <br> into a newline; textContent where not rendered.
-  const code = (block) => (block.pre.isConnected ? block.pre.innerText : "") || block.pre.textContent;
+  // An editor's text. Typing Enter inserts a <br>, which innerText reads as a
+  // newline and textContent drops; textContent where it is not rendered.
+  const typed = (editor) => (editor.isConnected ? editor.innerText : "") || editor.textContent;
+  const code = (block) => typed(block.pre);
   const usesPytest = (block) => block.kind === "exercise" || /\bpytest\b/.test(code(block));
 
   // ---- Edits kept in this browser -----------------------------------------
@@ -638,7 +640,7 @@
 
   // A control that analyses `editor`'s code; its findings go into `output`.
   function viewcheckControl(editor, output, status, label) {
-    const read = () => ("value" in editor ? editor.value : editor.textContent);
+    const read = () => ("value" in editor ? editor.value : typed(editor));
     const control = button("Check my view", () => analyse());
     control.dataset.live = "viewcheck";
     control.setAttribute("aria-label", `Check my view: ${label}`);

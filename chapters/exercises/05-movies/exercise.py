@@ -43,12 +43,12 @@ Hints, for what ``inventory.py`` does differently:
 - ``PUT`` needs every field and ``PATCH`` some: ``Store.check(data,
   partial=True)`` shows one check serving both.
 - A deeply nested body (``[[[[...``: from about 1,000 brackets on Python
-  3.11 and older, 1,500 on 3.12 and 10,000 on 3.13, each under this app's
-  10,240-byte limit) makes Python's ``json`` module raise
+  3.11 and older, 1,500 on 3.12.1 and 10,000 on 3.13.0, each under this
+  app's 10,240-byte limit) makes Python's ``json`` module raise
   ``RecursionError``, which is not a ``ValueError``, so
   ``request.get_json()`` lets it out as a 500: catch it next to
   ``BadRequest``, as ``inventory.py``'s ``request_json`` does (chapter 5's
-  "Going deeper: ``refuse_too_large``, and why ``RecursionError``").
+  dropdown "``refuse_too_large``, and why ``RecursionError``").
   ``refuse_too_large`` is in ``chapters/apps/json_input.py``: copy it, with the
   imports it needs, into your file. An import of ``json_input`` works with
   ``pytest`` in this repository, whose settings put ``chapters/apps`` on

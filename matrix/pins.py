@@ -1,0 +1,53 @@
+# SPDX-License-Identifier: MIT
+"""Why the matrix pins ``werkzeug<3`` beside Flask 2.2 (README, "Supported versions").
+
+Flask 2.2 asks only for a minimum Werkzeug, so pip will install Werkzeug 3
+beside it, and the pair fails. noxfile.py's ``werkzeug_pins`` session
+installs each pair of :data:`CASES` into an environment of its own and runs
+:data:`PROBE` there: it imports Flask, builds an app and makes one request
+with the test client, with warnings raised as errors, as this repository's
+pytest settings (``filterwarnings = error``) raise them. The first word the
+probe prints must be the case's expected outcome.
+"""
+
+from __future__ import annotations
+
+import nox
+
+#: A case's name: (Flask, Werkzeug, what the probe prints first).
+WARNS = "DeprecationWarning"  # werkzeug.__version__, which Werkzeug 3.1 removed
+CASES = {
+    "flask-2.2.0-werkzeug-3.0": ("flask==2.2.0", "werkzeug==3.0.6", "ImportError"),
+    "flask-2.2.1-werkzeug-3.0": ("flask==2.2.1", "werkzeug==3.0.6", "ImportError"),
+    "flask-2.2.2-werkzeug-3.0": ("flask==2.2.2", "werkzeug==3.0.6", "ImportError"),
+    "flask-2.2.3-werkzeug-3.0": ("flask==2.2.3", "werkzeug==3.0.6", "ImportError"),
+    "flask-2.2.4-werkzeug-3.0": ("flask==2.2.4", "werkzeug==3.0.6", WARNS),
+    "flask-2.2.5-werkzeug-3.0": ("flask==2.2.5", "werkzeug==3.0.6", WARNS),
+    "flask-2.2.5-werkzeug-3.1": ("flask==2.2.5", "werkzeug==3.1.9", "AttributeError"),
+    "flask-2.2.5-werkzeug-2.3": ("flask==2.2.5", "werkzeug==2.3.8", "ok"),
+}
+
+#: Prints "ok", or the name of what was raised and its message.
+PROBE = """
+import warnings
+warnings.simplefilter("error")
+try:
+    from flask import Flask
+    app = Flask(__name__)
+    app.add_url_rule("/", "index", lambda: "ok")
+    app.test_client().get("/")
+except BaseException as error:
+    print(type(error).__name__, error)
+else:
+    print("ok")
+"""
+
+
+def run(session: nox.Session, case: str) -> None:
+    """Install the case's pair and check what the probe prints."""
+    flask, werkzeug, expected = CASES[case]
+    session.install(flask, werkzeug)
+    said = str(session.run("python", "-c", PROBE, silent=True)).strip()
+    if said.split()[0] != expected:
+        session.error(f"{flask} with {werkzeug}: expected {expected}, got: {said}")
+    session.log(f"{flask} with {werkzeug}: {said}")
