@@ -699,6 +699,63 @@ def test_an_edit_survives_a_reload_until_reset(
     assert run(browser, first) == "(no output)"
 
 
+#: Each span of an editor: [its class, its text].
+SPANS = """
+const spans = [...arguments[0].querySelectorAll('span')];
+return spans.map((s) => [s.className, s.textContent]);
+"""
+PASTED = (
+    'def shout(name):\n    return name.upper() + "!"  # loud\n\nprint(shout("ada"))\n'
+)
+
+
+def test_an_edit_gets_the_pages_colours_when_the_reader_leaves_it(
+    browser: webdriver.Chrome, base_url: str
+) -> None:
+    """Pasted code has no colours; leaving the editor (Escape) colours it with
+    the classes of the page's own code, the text unchanged and still runnable;
+    a restored edit comes back coloured; typing the page's code back brings
+    back the page's own markup."""
+    page = urljoin(base_url, "chapters/01-view.html")
+    open_page(browser, page)
+    first = blocks(browser, "code")[0]
+    original, original_html = (
+        label(editor(first)),
+        editor(first).get_attribute("innerHTML"),
+    )
+    edit(browser, first, PASTED)
+    assert browser.execute_script(SPANS, editor(first)) == []
+    type_at_the_end(browser, editor(first), Keys.ESCAPE)
+    coloured = [tuple(span) for span in browser.execute_script(SPANS, editor(first))]
+    for expected in [("k", "def"), ("nf", "shout"), ("k", "return"), ("o", "+")]:
+        assert expected in coloured, coloured
+    for expected in [("s2", '"!"'), ("c1", "# loud"), ("nb", "print")]:
+        assert expected in coloured, coloured
+    assert code_in(browser, first) == PASTED
+    assert run(browser, first) == "ADA!\n"
+    open_page(browser, page)  # the reload: the edit comes back coloured
+    first = blocks(browser, "code")[0]
+    assert ("nf", "shout") in [
+        tuple(s) for s in browser.execute_script(SPANS, editor(first))
+    ]
+    # A session: prompts, code and output, as the page's own sessions have.
+    session = next(b for b in blocks(browser, "doctest") if "/hello/World" in b.text)
+    edit(browser, session, ">>> 6 * 7\n42\n")
+    type_at_the_end(browser, editor(session), Keys.ESCAPE)
+    assert browser.execute_script(SPANS, editor(session)) == [
+        ["gp", ">>> "],
+        ["mi", "6"],
+        ["o", "*"],
+        ["mi", "7"],
+        ["go", "42\n"],
+    ]
+    # The page's code typed back: the page's own markup, not a repainting.
+    edit(browser, first, original)
+    type_at_the_end(browser, editor(first), Keys.ESCAPE)
+    assert editor(first).get_attribute("innerHTML") == original_html
+    assert list(kept_edits(browser)) == ["viewlib-live:edit:/chapters/01-view.html:1"]
+
+
 def test_an_edit_of_other_text_is_dropped_not_applied(
     browser: webdriver.Chrome, base_url: str
 ) -> None:

@@ -247,6 +247,92 @@
     announce(`${block.label}: reset to the page's code`);
   }
 
+  // ---- Colours after an edit ---------------------------------------------
+
+  // Typed or pasted text has no colours: when the reader leaves the editor
+  // (and when an edit is restored), the code is coloured again with the
+  // classes Sphinx's Pygments gives the page's code, so the theme's colours,
+  // checked for contrast in both modes, apply. A small lexer, not Python's:
+  // keywords, names, strings, comments, numbers, operators.
+  const KEYWORDS = new Set(
+    ("assert async await break continue del elif else except finally for global if " +
+      "lambda nonlocal pass raise return try while with yield def class").split(" "),
+  );
+  const NAMED = {
+    kn: new Set(["import", "from", "as"]),
+    kc: new Set(["True", "False", "None"]),
+    ow: new Set(["and", "or", "not", "in", "is"]),
+    bp: new Set(["self", "cls"]),
+  };
+  const BUILTINS = new Set(
+    ("print len range str int float bool dict list set tuple isinstance type super " +
+      "sorted repr open object Exception ValueError KeyError TypeError").split(" "),
+  );
+  const QUOTED = String.raw`[rRbBuUfF]{0,2}(?:"""[\s\S]*?"""|'''[\s\S]*?'''|"(?:\\.|[^"\\\n])*"|'(?:\\.|[^'\\\n])*')`;
+  const TOKEN = new RegExp(
+    [
+      String.raw`(#[^\n]*)`, // 1 comment
+      `(${QUOTED})`, // 2 string
+      String.raw`(@[A-Za-z_][\w.]*)`, // 3 decorator
+      String.raw`(\b\d[\d_]*(?:\.\d*)?(?:[eE][+-]?\d+)?j?\b)`, // 4 number
+      String.raw`([A-Za-z_]\w*)`, // 5 name
+      String.raw`([-+*/%=<>!&|^~]+)`, // 6 operator
+      String.raw`([()[\]{}:,.;])`, // 7 punctuation
+    ].join("|"),
+    "g",
+  );
+  function lexPython(text, out) {
+    let at = 0;
+    let previous = "";
+    for (const match of text.matchAll(TOKEN)) {
+      if (match.index > at) out.push(["", text.slice(at, match.index)]);
+      const [whole, comment, string, decorator, number, name, operator] = match;
+      let kind = "p";
+      if (comment) kind = "c1";
+      else if (string) kind = "s2";
+      else if (decorator) kind = "nd";
+      else if (number) kind = "mi";
+      else if (operator) kind = "o";
+      else if (name) {
+        kind = Object.keys(NAMED).find((key) => NAMED[key].has(name)) || "n";
+        if (kind === "n" && KEYWORDS.has(name)) kind = "k";
+        else if (kind === "n" && previous === "def") kind = "nf";
+        else if (kind === "n" && previous === "class") kind = "nc";
+        else if (kind === "n" && BUILTINS.has(name)) kind = "nb";
+        previous = name;
+      }
+      out.push([kind, whole]);
+      at = match.index + whole.length;
+    }
+    if (at < text.length) out.push(["", text.slice(at)]);
+  }
+  // A session: prompts, the code after them, and what Python printed.
+  function lexSession(text, out) {
+    for (const line of text.split(/(?<=\n)/)) {
+      const prompt = /^(?:>>>|\.\.\.)(?: |(?=\n|$))/.exec(line);
+      if (prompt) {
+        out.push(["gp", prompt[0]]);
+        lexPython(line.slice(prompt[0].length), out);
+      } else {
+        out.push([line.trim() ? "go" : "", line]);
+      }
+    }
+  }
+  function paint(block, text) {
+    const tokens = [];
+    (block.kind === "doctest" ? lexSession : lexPython)(text, tokens);
+    const parts = tokens.map(([kind, part]) =>
+      kind ? element("span", kind, part) : document.createTextNode(part),
+    );
+    block.pre.replaceChildren(...parts);
+  }
+  // Leaving the editor: an edit gets colours; the page's own code, typed
+  // back, gets the page's own markup again.
+  function recolour(block) {
+    if (!unedited(block)) paint(block, code(block));
+    else if (block.pre.innerHTML !== block.originalHTML) block.pre.innerHTML = block.originalHTML;
+  }
+
   const editable = blocks.filter((b) => b.button);
   const restored = [];
   for (const block of editable) {
@@ -255,10 +341,11 @@
     block.fingerprint = fingerprint(block.pre.textContent);
     const edit = kept(block);
     if (edit !== null && trimmed(edit) !== trimmed(block.original)) {
-      block.pre.textContent = edit;
+      paint(block, edit);
       markEdited(block, true);
       restored.push(block);
     }
+    block.pre.addEventListener("focusout", () => recolour(block));
     block.pre.addEventListener("input", () => {
       keep(block);
       if (unedited(block)) unmark(block);
