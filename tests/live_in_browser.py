@@ -869,12 +869,26 @@ def test_an_exercise_edit_survives_a_reload(
     assert reset.accessible_name == "Reset to the page's code: exercise 01-shout"
 
 
+#: An edit with a token of each class the editor's lexer gives.
+EVERY_COLOUR = """from viewlib import View
+
+
+@decorated
+class Shout(View):
+    def get(self, name):
+        if name is not None and True:
+            print(len(name), 4.5)  # a comment
+        return self.name + "!"
+"""
+
+
 @pytest.mark.parametrize("mode", ["light", "dark"])
 def test_a_restored_edit_passes_axe(
     browser: webdriver.Chrome, base_url: str, mode: str
 ) -> None:
     """axe-core on chapter 1 with a restored edit (its note, its Reset
-    control, the editor's mark), in both colour modes: no violation."""
+    control, the editor's mark, and its colours: every class the editor's
+    lexer gives), in both colour modes: no violation."""
     from accessibility import axe
     from tests.site_in_browser import AXE_TAGS, RUN_AXE, missing, readable
 
@@ -885,11 +899,19 @@ def test_a_restored_edit_passes_axe(
     page = urljoin(base_url, "chapters/01-view.html")
     open_page(browser, page)
     browser.execute_script("localStorage.setItem('theme', arguments[0])", mode)
-    edit(browser, blocks(browser, "code")[0], "print('my edit')")
+    edit(browser, blocks(browser, "code")[0], EVERY_COLOUR)
     open_page(browser, page)
     assert browser.execute_script("return document.body.dataset.theme") == mode
     first = blocks(browser, "code")[0]
     assert first.get_attribute("data-live-edited") == "restored"
+    classes = {kind for kind, _ in browser.execute_script(SPANS, editor(first))}
+    assert classes == {"k", "kn", "kc", "ow", "bp", "nf", "nc", "nb", "nd", "n"} | {
+        "s2",
+        "c1",
+        "mi",
+        "o",
+        "p",
+    }, classes
     browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", first)
     browser.execute_script(script)
     results = browser.execute_async_script(RUN_AXE, list(AXE_TAGS))
