@@ -1177,6 +1177,21 @@ def finished_check(browser: webdriver.Chrome, block: Any) -> list[str]:
     return finished(browser, block).splitlines()
 
 
+def test_ctrl_enter_in_an_exercise_editor_checks_and_escape_leaves(
+    browser: webdriver.Chrome, base_url: str
+) -> None:
+    """Chapter 1's exercise dropdown: "In the editor, Ctrl+Enter checks ...,
+    and Escape leaves the editor" (onto the block's Check control)."""
+    open_page(browser, urljoin(base_url, "chapters/01-view.html"))
+    (block,) = blocks(browser, "exercise")
+    browser.execute_script("arguments[0].closest('details').open = true", block)
+    type_at_the_end(browser, editor(block), Keys.CONTROL + Keys.ENTER)
+    lines = finished(browser, block).splitlines()
+    assert lines[0] == "0 passed, 5 not passed", lines
+    browser.switch_to.active_element.send_keys(Keys.ESCAPE)
+    assert browser.switch_to.active_element == control(block)
+
+
 def test_an_exercise_check_shows_the_hint(
     browser: webdriver.Chrome, base_url: str
 ) -> None:

@@ -238,14 +238,34 @@ def test_the_matrix_runs_flask_2_3_with_werkzeug_2_3_and_asgiref_3_2_8() -> None
 
     # README: "Flask 2.2.0 to 2.2.3 fail to import ...": matrix/pins.py's cases.
     assert "Flask 2.2.0 to 2.2.3 fail to import" in text
-    assert "2.2.4 and 2.2.5 warn" in text
+    assert "2.2.4 and 2.2.5's test client warns" in text
+    assert "Flask 2.2.0 to 2.2.3 also need one older than 2.3" in text
     assert "(`python -m nox -s werkzeug_pins` shows each case)" in text
     outcomes = {(flask, werkzeug): said for flask, werkzeug, said in CASES.values()}
-    assert outcomes[("flask==2.2.0", "werkzeug==3.0.6")] == "ImportError"
-    assert outcomes[("flask==2.2.3", "werkzeug==3.0.6")] == "ImportError"
-    assert outcomes[("flask==2.2.4", "werkzeug==3.0.6")] == "DeprecationWarning"
-    assert outcomes[("flask==2.2.5", "werkzeug==3.0.6")] == "DeprecationWarning"
-    assert outcomes[("flask==2.2.5", "werkzeug==3.1.9")] == "AttributeError"
+    assert outcomes[("flask==2.2.0", "werkzeug==3.0.6")] == "ImportError at import"
+    assert outcomes[("flask==2.2.3", "werkzeug==3.0.6")] == "ImportError at import"
+    assert (
+        outcomes[("flask==2.2.4", "werkzeug==3.0.6")]
+        == "DeprecationWarning at test_client"
+    )
+    assert (
+        outcomes[("flask==2.2.5", "werkzeug==3.0.6")]
+        == "DeprecationWarning at test_client"
+    )
+    assert (
+        outcomes[("flask==2.2.4", "werkzeug==3.1.9")] == "AttributeError at test_client"
+    )
+    assert (
+        outcomes[("flask==2.2.5", "werkzeug==3.1.9")] == "AttributeError at test_client"
+    )
+    # "Flask 2.2.0 to 2.2.3 also need one older than 2.3"
+    assert (
+        outcomes[("flask==2.2.0", "werkzeug==2.3.8")] == "DeprecationWarning at request"
+    )
+    assert (
+        outcomes[("flask==2.2.3", "werkzeug==2.3.8")] == "DeprecationWarning at request"
+    )
+    assert outcomes[("flask==2.2.4", "werkzeug==2.3.8")] == "ok"
     versions = (ROOT / "versions.md").read_text(encoding="utf-8")
     oldest = [
         line

@@ -30,10 +30,11 @@ Hints for task 3 (chapter 2 reads forms; this reads JSON):
   it is not valid JSON, is not sent as JSON, or is the JSON ``null``. Then
   test the value before you use it: ``isinstance(data, dict)``, then
   ``isinstance(data.get("text"), str)``, then its length.
-- A document nested deeper than Python's JSON parser goes (``[[[[...``,
-  100,000 deep) makes ``get_json`` raise ``RecursionError`` instead, even
-  with ``silent=True``: catch it (``except RecursionError:``) and answer as
-  for invalid JSON. Chapter 5 shows why.
+- One more bad body: a document nested very deep (``[[[[...``, 100,000
+  levels). Python's JSON parser goes one level deeper for each bracket and
+  gives up with ``RecursionError``, which ``silent=True`` does not catch (it
+  catches only errors about invalid JSON). Catch it yourself (``except
+  RecursionError:``) and answer as for invalid JSON.
 - Return an error as ``{"error": "..."}, 400``, as chapter 1's ``Square``
   does. Chapter 5 builds a complete JSON reader; this is all you need here.
 

@@ -31,8 +31,16 @@ never a 500, and changes nothing:
 
 A ``PATCH`` or ``PUT`` with one bad field changes no field. Requests may
 arrive at the same time (a threaded server): ids must not repeat, and no
-movie may be lost. Chapter 5's ``inventory.py`` shows every piece: read it,
-then write your own, for this resource.
+movie may be lost.
+
+This file gives you two pieces, as chapter 5 builds them: ``MovieStore``,
+which keeps the movies behind a lock (so the ids and the "no movie lost"
+rule are handled), and ``error_as_json``, already registered, which answers
+every HTTP error in JSON. You write the rest: a function that checks a body,
+one that reads it as JSON, the two ``MethodView`` classes, and their
+registration. Chapter 5's ``inventory.py`` shows almost every piece (not
+``PUT``, nor the ranges: see the hints below): read it, then write your
+own, for this resource.
 
 Hints, for what ``inventory.py`` does differently:
 
@@ -42,9 +50,8 @@ Hints, for what ``inventory.py`` does differently:
   spaces.
 - ``PUT`` needs every field and ``PATCH`` some: ``Store.check(data,
   partial=True)`` shows one check serving both.
-- A deeply nested body (``[[[[...``: from about 1,000 brackets on Python
-  3.11 and older, 1,500 on 3.12.1 and 10,000 on 3.13.0, each under this
-  app's 10,240-byte limit) makes Python's ``json`` module raise
+- A deeply nested body (``[[[[...``: 10,000 brackets do it, under
+  this app's 10,240-byte limit) makes Python's ``json`` module raise
   ``RecursionError``, which is not a ``ValueError``, so
   ``request.get_json()`` lets it out as a 500: catch it next to
   ``BadRequest``, as ``inventory.py``'s ``request_json`` does (chapter 5's
@@ -63,23 +70,77 @@ set to its path (chapter 1, "Try this").
 
 from __future__ import annotations
 
+import json
+import threading
+from typing import Any
+
 from flask import Flask
+from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response
 
 from viewlib import MethodView  # noqa: F401  (TODO: you will need it)
 
 MAX_TITLE = 100  # characters
 YEARS = range(1888, 2101)  # the first film was shot in 1888
+Movie = dict[str, Any]
 
-# TODO: a store for the movies (with a lock), a function that checks a body,
-# an item view and a collection view (MethodView), and an error handler that
-# answers every HTTP error in JSON.
+
+class MovieStore:
+    """Movies in memory; each method holds the lock for all of its work.
+
+    A missing id raises ``KeyError``: your views turn it into a 404. The
+    store checks nothing: give it only fields your check has accepted.
+    """
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.movies: dict[int, Movie] = {}
+        self.next_id = 1
+
+    def all(self) -> list[Movie]:
+        with self.lock:
+            return [{"id": id, **movie} for id, movie in self.movies.items()]
+
+    def get(self, id: int) -> Movie:
+        with self.lock:
+            return {"id": id, **self.movies[id]}
+
+    def create(self, fields: Movie) -> Movie:
+        with self.lock:
+            id, self.next_id = self.next_id, self.next_id + 1
+            self.movies[id] = dict(fields)
+            return {"id": id, **fields}
+
+    def update(self, id: int, fields: Movie) -> Movie:
+        """Replace the fields given (all of them for a PUT, some for a PATCH)."""
+        with self.lock:
+            self.movies[id].update(fields)
+            return {"id": id, **self.movies[id]}
+
+    def delete(self, id: int) -> None:
+        with self.lock:
+            del self.movies[id]
+
+
+def error_as_json(error: HTTPException) -> Response:
+    """Any HTTP error with its status and headers (a 405's Allow too), in JSON."""
+    response = error.get_response()
+    response.set_data(json.dumps({"error": error.description}) + "\n")
+    response.mimetype = "application/json"
+    return response
+
+
+# TODO: a function that checks a body (ValueError naming the problem), one
+# that reads the request's body as JSON and aborts with an error that names
+# the problem, an item view and a collection view (MethodView).
 
 
 def create_app() -> Flask:
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = 10 * 1024  # bytes; Werkzeug >= 2.3: 413 above it
-    # TODO: register the views at /movies/ and /movies/<int:id>, and the
-    # error handler.
+    store = MovieStore()  # noqa: F841  (TODO: give it to your views)
+    # TODO: register the views at /movies/ and /movies/<int:id>.
+    app.register_error_handler(HTTPException, error_as_json)
     return app
 
 
