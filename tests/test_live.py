@@ -386,6 +386,18 @@ def test_skipped_or_missing_checks_are_not_passed(
     assert checked["solution"]["passed"] == len(runner.expected_checks(EXERCISE))
 
 
+def test_a_check_message_drops_pytests_rerun_with_v_advice() -> None:
+    outcomes = runner.Outcomes()
+    message = (
+        "AssertionError: assert 'a' == 'b'\n  \n  - b\n  + a\n  Use -v to get more diff"
+    )
+    outcomes.add("test_x", "failed", message)
+    assert (
+        outcomes.tests[0]["message"]
+        == "AssertionError: assert 'a' == 'b'\n  \n  - b\n  + a"
+    )
+
+
 def git(root: Path, *args: str) -> None:
     subprocess.run(
         ["git", "-C", str(root), *args], check=True, capture_output=True, timeout=60

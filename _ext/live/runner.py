@@ -430,6 +430,11 @@ def count(kind: str, source: str) -> int:
 COLLECTING = "collecting the checks"
 
 
+#: pytest's line after a shortened comparison ("Use -v to get more diff"),
+#: which a reader in the page cannot act on.
+RERUN_HINT = re.compile(r"\s*Use -v+ to get (?:more|the full) diff\.?\s*")
+
+
 class Outcomes:
     """A pytest plugin that keeps each check's outcome and, for a failure, the
     message pytest prints in its summary (an assertion's message: the hint)."""
@@ -438,7 +443,11 @@ class Outcomes:
         self.tests: list[dict[str, str]] = []
 
     def add(self, name: str, outcome: str, message: str) -> None:
-        entry = {"name": name, "outcome": outcome, "message": capped(message)}
+        # pytest's advice to rerun with -v means nothing in the page: dropped.
+        lines = [
+            line for line in message.splitlines() if not RERUN_HINT.fullmatch(line)
+        ]
+        entry = {"name": name, "outcome": outcome, "message": capped("\n".join(lines))}
         for number, test in enumerate(self.tests):
             if test["name"] == name:  # a teardown's failure after a pass
                 if outcome != "passed":
