@@ -15,7 +15,8 @@ from __future__ import annotations
 import nox
 
 #: Werkzeug 3.0 deprecates werkzeug.__version__ (3.1 removed it); 2.3
-#: deprecates werkzeug.urls.url_parse.
+#: deprecates werkzeug.urls.url_parse, which Flask 2.2.0 to 2.2.3's test client
+#: calls as it builds a request ("at request": inside client.get()).
 WARNS = "DeprecationWarning"
 #: A case's name: (Flask, Werkzeug, how the probe's line starts: what was
 #: raised and at which step, or "ok").

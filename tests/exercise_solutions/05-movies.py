@@ -83,6 +83,11 @@ def body(partial: bool = False) -> Movie:
     limit = request.max_content_length  # Werkzeug < 2.3 reads past it: check here
     if limit is not None and (request.content_length or 0) > limit:
         abort(413, f"send at most {limit} bytes")
+    # A chunked body has no length: Werkzeug 2.3+ stops reading at the limit
+    # (the body may be cut short), 2.2 reads it all. Either way: too large.
+    chunked = request.content_length is None
+    if limit is not None and chunked and len(request.get_data()) >= limit:
+        abort(413, f"send at most {limit} bytes")  # get_data() is cached
     try:
         data = request.get_json()
     except (BadRequest, RecursionError):  # RecursionError: nested too deep
@@ -143,16 +148,25 @@ class MovieGroup(MethodView):
 
 
 def error_as_json(error: HTTPException) -> Response:
-    """Any HTTP error with its status and headers (Allow), and a JSON body."""
-    response = error.get_response()
-    response.set_data(json.dumps({"error": error.description}) + "\n")
-    response.mimetype = "application/json"
+    """Any HTTP error with its status and headers (a 405's Allow too), in JSON.
+
+    The body is built here, not from Werkzeug's HTML page (``get_response()``),
+    which cannot encode a description that repeats a lone surrogate from the
+    request (a 500); ``json.dumps`` escapes it.
+    """
+    if error.response is not None:  # abort(a_response): sent as it is
+        return error.get_response()
+    body = json.dumps({"error": error.description}) + "\n"
+    response = Response(body, error.code or 500, mimetype="application/json")
+    for name, value in error.get_headers():  # Allow, WWW-Authenticate, ...
+        if name.lower() != "content-type":
+            response.headers.add(name, value)
     return response
 
 
 def create_app() -> Flask:
     app = Flask(__name__)
-    app.config["MAX_CONTENT_LENGTH"] = 10 * 1024  # bytes; Werkzeug >= 2.3: 413 above it
+    app.config["MAX_CONTENT_LENGTH"] = 10 * 1024  # bytes; body() checks it
     store = MovieStore()
     app.add_url_rule("/movies/", view_func=MovieGroup.as_view("movies", store))
     app.add_url_rule("/movies/<int:id>", view_func=MovieItem.as_view("movie", store))

@@ -33,10 +33,11 @@ A ``PATCH`` or ``PUT`` with one bad field changes no field. Requests may
 arrive at the same time (a threaded server): ids must not repeat, and no
 movie may be lost.
 
-This file gives you two pieces, as chapter 5 builds them: ``MovieStore``,
-which keeps the movies behind a lock (so the ids and the "no movie lost"
-rule are handled), and ``error_as_json``, already registered, which answers
-every HTTP error in JSON. You write the rest: a function that checks a body,
+This file gives you two pieces like chapter 5's: ``MovieStore``, which
+keeps the movies behind a lock like ``inventory.py``'s ``Store`` (so the ids
+and the "no movie lost" rule are handled) but checks nothing (your check
+does), and ``error_as_json``, already registered, which answers every HTTP
+error in JSON. You write the rest: a function that checks a body,
 one that reads it as JSON, the two ``MethodView`` classes, and their
 registration. Chapter 5's ``inventory.py`` shows almost every piece (not
 ``PUT``, nor the ranges: see the hints below): read it, then write your
@@ -50,7 +51,7 @@ Hints, for what ``inventory.py`` does differently:
   spaces.
 - ``PUT`` needs every field and ``PATCH`` some: ``Store.check(data,
   partial=True)`` shows one check serving both.
-- A deeply nested body (``[[[[...``: 10,000 brackets do it, under
+- A deeply nested body (``[[[[...``: the check sends 10,200 brackets, under
   this app's 10,240-byte limit) makes Python's ``json`` module raise
   ``RecursionError``, which is not a ``ValueError``, so
   ``request.get_json()`` lets it out as a 500: catch it next to
@@ -123,10 +124,19 @@ class MovieStore:
 
 
 def error_as_json(error: HTTPException) -> Response:
-    """Any HTTP error with its status and headers (a 405's Allow too), in JSON."""
-    response = error.get_response()
-    response.set_data(json.dumps({"error": error.description}) + "\n")
-    response.mimetype = "application/json"
+    """Any HTTP error with its status and headers (a 405's Allow too), in JSON.
+
+    The body is built here, not from Werkzeug's HTML page (``get_response()``),
+    which cannot encode a description that repeats a lone surrogate from the
+    request (a 500); ``json.dumps`` escapes it.
+    """
+    if error.response is not None:  # abort(a_response): sent as it is
+        return error.get_response()
+    body = json.dumps({"error": error.description}) + "\n"
+    response = Response(body, error.code or 500, mimetype="application/json")
+    for name, value in error.get_headers():  # Allow, WWW-Authenticate, ...
+        if name.lower() != "content-type":
+            response.headers.add(name, value)
     return response
 
 
@@ -137,7 +147,9 @@ def error_as_json(error: HTTPException) -> Response:
 
 def create_app() -> Flask:
     app = Flask(__name__)
-    app.config["MAX_CONTENT_LENGTH"] = 10 * 1024  # bytes; Werkzeug >= 2.3: 413 above it
+    # Werkzeug >= 2.3 answers 413 to a Content-Length above this many bytes;
+    # a chunked body, or Werkzeug 2.2, need refuse_too_large (see the hints).
+    app.config["MAX_CONTENT_LENGTH"] = 10 * 1024
     store = MovieStore()  # noqa: F841  (TODO: give it to your views)
     # TODO: register the views at /movies/ and /movies/<int:id>.
     app.register_error_handler(HTTPException, error_as_json)

@@ -157,6 +157,8 @@ BAD_BODIES: list[tuple[str, dict[str, Any], str]] = [
     ("no year", {"json": {"title": "Alien"}}, "year"),
     ("an id of its own", {"json": {"id": 7, **ALIEN}}, "id"),
     ("an unknown field", {"json": {**ALIEN, "director": "Scott"}}, "director"),
+    # A name the error repeats, which UTF-8 cannot encode: still a JSON 4xx.
+    ("a field named by a lone surrogate", {"json": {**ALIEN, "\ud800": 1}}, ""),
     ("the year as a string", {"json": {"title": "Alien", "year": "1979"}}, "year"),
     ("the year as a float", {"json": {"title": "Alien", "year": 1979.0}}, "year"),
     ("the year as true", {"json": {"title": "Alien", "year": True}}, "year"),
