@@ -574,6 +574,30 @@ def test_the_page_controls_come_after_the_reading_time(
     assert before[2], "Check this page is not in the bar after the reading time"
 
 
+def test_the_page_help_is_folded_and_opens_from_the_keyboard(
+    browser: webdriver.Chrome, base_url: str
+) -> None:
+    """The same help on every page, folded under one summary after Check this
+    page: closed at first, opened with Enter; each Run control still names it
+    as its description."""
+    open_page(browser, urljoin(base_url, "chapters/01-view.html"))
+    about = browser.find_element(By.CSS_SELECTOR, ".live-page details.live-about")
+    summary = about.find_element(By.CSS_SELECTOR, "summary")
+    assert label(summary) == "How Run, Stop and Check work here"
+    assert about.get_attribute("open") is None
+    row = browser.find_element(By.CSS_SELECTOR, ".live-page-row")
+    assert browser.execute_script(
+        "return !!(arguments[0].compareDocumentPosition(arguments[1]) & 4)", row, about
+    ), "the help comes after Check this page"
+    browser.execute_script("arguments[0].focus()", summary)
+    browser.switch_to.active_element.send_keys(Keys.ENTER)
+    assert about.get_attribute("open") is not None
+    help_text = label(about.find_element(By.CSS_SELECTOR, "#live-help"))
+    assert help_text.startswith("Edit any example and press Run"), help_text
+    run_control = control(blocks(browser, "code")[0])
+    assert run_control.get_attribute("aria-describedby") == "live-help"
+
+
 def test_typing_in_the_editor_keeps_newlines_and_slashes(
     browser: webdriver.Chrome, base_url: str
 ) -> None:

@@ -849,8 +849,13 @@
   const title = document.querySelector("article h1");
   const first = title?.nextElementSibling;
   const place = first?.tagName === "P" ? first : title;
+  // Folded: the same on every page, so a reader opens it once. The controls
+  // still name it as their description (aria-describedby reads folded text).
+  const about = document.createElement("details");
+  about.className = "live-about";
+  about.append(element("summary", "live-help", "How Run, Stop and Check work here"), help);
   const bar = element("div", "live-page");
-  bar.append(help);
+  bar.append(about);
   if (place) place.after(bar);
   else blocks[0].node.before(bar);
   bar.append(announcer);
@@ -869,7 +874,7 @@
   const note = element("span", "live-note");
   const row = element("div", "live-page-row");
   row.append(check, result, note);
-  help.before(row);
+  about.before(row);
 
   async function checkPage() {
     if (active === "page") return restart(new Stopped("Stopped."));
