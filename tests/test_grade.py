@@ -7,6 +7,7 @@ submissions built from starters and solutions) and the conftest's rules.
 
 from __future__ import annotations
 
+import ast
 import importlib
 import json
 import os
@@ -98,6 +99,22 @@ def run_pytest(*args: str, **env: str) -> str:
 
 
 @full_runs_only("pytest processes of their own")
+@pytest.mark.parametrize(
+    "check",
+    sorted(EXERCISES.glob("*/test_exercise.py")),
+    ids=lambda path: path.parent.name,
+)
+def test_a_check_shows_its_own_message_alone(check: Path) -> None:
+    """Each check's module opts out of pytest's assert rewriting (its
+    docstring says PYTEST_DONT_REWRITE), so a failure prints the check's
+    message without pytest's "assert 404 == 200" under it; so every assert
+    must carry a message."""
+    tree = ast.parse(check.read_text(encoding="utf-8"))
+    assert "PYTEST_DONT_REWRITE" in (ast.get_docstring(tree) or "")
+    bare = [n.lineno for n in ast.walk(tree) if isinstance(n, ast.Assert) and not n.msg]
+    assert bare == [], f"asserts without a message, at lines {bare}"
+
+
 def test_the_checks_run_only_when_asked_for() -> None:
     # `pytest chapters` (and plain `pytest`, through testpaths) leaves them out ...
     assert "exercises" not in run_pytest("--collect-only", "chapters")
@@ -350,7 +367,7 @@ def check_messages(exercise: str, path: Path) -> list[str]:
     [
         (
             "01-shout",
-            "GET /shout/<40 characters> answered 404 NOT FOUND: "
+            "GET /shout/ with a name of 40 characters answered 404 NOT FOUND: "
             "is Shout registered at /shout/<name> in create_app()?",
         ),
         (

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-"""Exercise 2 (chapter 2, easy to medium): a shared view that mixes up requests.
+"""Exercise 2 (chapter 2, medium): a shared view that mixes up requests.
 
 ``SpellCheck`` answers ``POST /check`` with the words of a text that are not
 in its word list, in the order they come::

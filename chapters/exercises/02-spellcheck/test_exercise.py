@@ -1,5 +1,9 @@
 # SPDX-License-Identifier: MIT
-"""The check for exercise 2: run it with ``pytest chapters/exercises/02-spellcheck``."""
+"""The check for exercise 2: run it with ``pytest chapters/exercises/02-spellcheck``.
+
+PYTEST_DONT_REWRITE: every assert here carries its own message, so pytest
+shows that message alone, not its own account of the values compared.
+"""
 
 from __future__ import annotations
 

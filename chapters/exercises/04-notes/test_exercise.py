@@ -1,5 +1,9 @@
 # SPDX-License-Identifier: MIT
-"""The check for exercise 4: run it with ``pytest chapters/exercises/04-notes``."""
+"""The check for exercise 4: run it with ``pytest chapters/exercises/04-notes``.
+
+PYTEST_DONT_REWRITE: every assert here carries its own message, so pytest
+shows that message alone, not its own account of the values compared.
+"""
 
 from __future__ import annotations
 
@@ -151,7 +155,11 @@ def test_the_public_view_only_reads(client: FlaskClient) -> None:
         assert response.status_code == 405, (
             f"{method} /public/notes/shared answered {response.status}, not 405"
         )
-    assert client.get("/notes/shared").json == {"name": "shared", "text": "read me"}
+    kept = client.get("/notes/shared").json
+    assert kept == {"name": "shared", "text": "read me"}, (
+        f"after the refused requests, GET /notes/shared gave {kept}: "
+        "the read-only view must change nothing"
+    )
 
 
 def test_the_views_are_method_views(app: Flask) -> None:

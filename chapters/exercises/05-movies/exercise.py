@@ -27,7 +27,7 @@ never a 500, and changes nothing:
   error that names the field (a body sent without a JSON ``Content-Type``
   may get 415 instead, as ``inventory.py`` answers: the check takes any
   4xx);
-- a body over 10 KB: 413.
+- a body over 10,240 bytes (the app's ``MAX_CONTENT_LENGTH``): 413.
 
 A ``PATCH`` or ``PUT`` with one bad field changes no field. Requests may
 arrive at the same time (a threaded server): ids must not repeat, and no
@@ -37,11 +37,13 @@ This file gives you two pieces like chapter 5's: ``MovieStore``, which
 keeps the movies behind a lock like ``inventory.py``'s ``Store`` (so the ids
 and the "no movie lost" rule are handled) but checks nothing (your check
 does), and ``error_as_json``, already registered, which answers every HTTP
-error in JSON. You write the rest: a function that checks a body,
-one that reads it as JSON, the two ``MethodView`` classes, and their
-registration. Chapter 5's ``inventory.py`` shows almost every piece (not
-``PUT``, nor the ranges: see the hints below): read it, then write your
-own, for this resource.
+error in JSON (a response you pass to ``abort`` is sent as it is). You
+write the rest: a function that checks a body, one that reads it as JSON,
+the two ``MethodView`` classes, and their registration. Chapter 5's
+``inventory.py`` shows almost every piece (not ``PUT``, nor the ranges: see
+the hints below): read it, then write your own, for this resource. A title
+need not be checked for lone surrogates (chapter 5's ``is_text`` does; the
+check sends no such title).
 
 Hints, for what ``inventory.py`` does differently:
 
@@ -147,8 +149,9 @@ def error_as_json(error: HTTPException) -> Response:
 
 def create_app() -> Flask:
     app = Flask(__name__)
-    # Werkzeug >= 2.3 answers 413 to a Content-Length above this many bytes;
-    # a chunked body, or Werkzeug 2.2, need refuse_too_large (see the hints).
+    # Werkzeug >= 2.3 answers 413 when a view reads a body whose Content-Length
+    # is above this many bytes; a chunked body, or Werkzeug 2.2, need
+    # refuse_too_large (see the hints).
     app.config["MAX_CONTENT_LENGTH"] = 10 * 1024
     store = MovieStore()  # noqa: F841  (TODO: give it to your views)
     # TODO: register the views at /movies/ and /movies/<int:id>.

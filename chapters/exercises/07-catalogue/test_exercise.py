@@ -1,5 +1,9 @@
 # SPDX-License-Identifier: MIT
-"""The check for exercise 7: run it with ``pytest chapters/exercises/07-catalogue``."""
+"""The check for exercise 7: run it with ``pytest chapters/exercises/07-catalogue``.
+
+PYTEST_DONT_REWRITE: every assert here carries its own message, so pytest
+shows that message alone, not its own account of the values compared.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,9 @@
 # SPDX-License-Identifier: MIT
-"""The check for exercise 8: run it with ``pytest chapters/exercises/08-quotes``."""
+"""The check for exercise 8: run it with ``pytest chapters/exercises/08-quotes``.
+
+PYTEST_DONT_REWRITE: every assert here carries its own message, so pytest
+shows that message alone, not its own account of the values compared.
+"""
 
 from __future__ import annotations
 

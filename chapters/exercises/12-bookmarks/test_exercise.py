@@ -5,6 +5,9 @@ The first part tests the API; the second runs your own tests, on your app
 and on two broken copies of it, made the way chapter 6 shows: a subclass put
 in place of a view class through ``view_class``, or a function of the
 module replaced for the length of one test.
+
+PYTEST_DONT_REWRITE: every assert here carries its own message, so pytest
+shows that message alone, not its own account of the values compared.
 """
 
 from __future__ import annotations
@@ -116,10 +119,20 @@ def test_a_bookmarks_life(client: FlaskClient) -> None:
     assert response.get_json() == expected, (
         f"POST /bookmarks/ answered {response.get_json()}, not {expected}"
     )
-    assert response.headers.get("Location") == "/bookmarks/1"
-    assert bookmarks_of(client) == {"bookmarks": [expected]}
-    assert send(client, "GET", "/bookmarks/1").get_json() == expected
-    assert send(client, "DELETE", "/bookmarks/1").status_code == 204
+    location = response.headers.get("Location")
+    assert location == "/bookmarks/1", (
+        f"the 201's Location header was {location!r}, not '/bookmarks/1'"
+    )
+    listed = bookmarks_of(client)
+    assert listed == {"bookmarks": [expected]}, (
+        f"GET /bookmarks/ gave {listed}, not {{'bookmarks': [{expected}]}}"
+    )
+    read = send(client, "GET", "/bookmarks/1").get_json()
+    assert read == expected, f"GET /bookmarks/1 gave {read}, not {expected}"
+    deleted = send(client, "DELETE", "/bookmarks/1")
+    assert deleted.status_code == 204, (
+        f"DELETE /bookmarks/1 answered {deleted.status}, not 204 No Content"
+    )
     response = send(client, "GET", "/bookmarks/1")
     assert response.status_code == 404, (
         f"GET /bookmarks/1 after its DELETE answered {response.status}, not 404"
@@ -140,8 +153,12 @@ def test_bookmarks_are_private(client: FlaskClient) -> None:
     send(client, "POST", "/bookmarks/", json=GOOD)
     log_in(client, "bob")
     assert bookmarks_of(client) == {"bookmarks": []}, "bob sees ada's bookmarks"
-    assert send(client, "GET", "/bookmarks/1").status_code == 404
-    assert send(client, "DELETE", "/bookmarks/1").status_code == 404
+    for method in ("GET", "DELETE"):
+        response = send(client, method, "/bookmarks/1")
+        assert response.status_code == 404, (
+            f"bob's {method} /bookmarks/1 (ada's bookmark) answered "
+            f"{response.status}, not 404"
+        )
     log_in(client, "ada")
     assert len(bookmarks_of(client)["bookmarks"]) == 1, "bob deleted ada's bookmark"
 
