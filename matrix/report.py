@@ -214,8 +214,9 @@ chapters, the other pages and every other test (the bookshelf's included;
 property-based tests in their quick sample), with the tools of
 `requirements.txt` but not its Flask pin, nor {left_out}.
 On Python 3.12 and later, Flask 2.2's own code raises `DeprecationWarning`s
-(it calls `pkgutil.get_loader`, and on 3.13 passes `re.split`'s `maxsplit`
-by position); those cells let them pass, where the tests otherwise turn
+(it calls `pkgutil.get_loader`, which for a name not yet imported calls
+`pkgutil.find_loader`, and on 3.13 passes `re.split`'s `maxsplit` by
+position); those cells let them pass, where the tests otherwise turn
 warnings into errors.
 
 The rows "oldest dependencies" (Python {oldest}) run the same with the

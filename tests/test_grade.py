@@ -11,6 +11,7 @@ import ast
 import importlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -98,13 +99,12 @@ def run_pytest(*args: str, **env: str) -> str:
     return result.stdout.strip().splitlines()[-1]
 
 
-@full_runs_only("pytest processes of their own")
 @pytest.mark.parametrize(
     "check",
     sorted(EXERCISES.glob("*/test_exercise.py")),
     ids=lambda path: path.parent.name,
 )
-def test_a_check_shows_its_own_message_alone(check: Path) -> None:
+def test_every_check_opts_out_of_rewriting_and_gives_messages(check: Path) -> None:
     """Each check's module opts out of pytest's assert rewriting (its
     docstring says PYTEST_DONT_REWRITE), so a failure prints the check's
     message without pytest's "assert 404 == 200" under it; so every assert
@@ -115,6 +115,67 @@ def test_a_check_shows_its_own_message_alone(check: Path) -> None:
     assert bare == [], f"asserts without a message, at lines {bare}"
 
 
+@full_runs_only("pytest processes of their own")
+def test_a_failed_check_prints_its_own_message_alone() -> None:
+    """On the starter, exercise 1's check prints its messages, and none of
+    pytest's "assert 404 == 200" / "+ where" lines under them."""
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-p",
+            "no:cacheprovider",
+            "chapters/exercises/01-shout",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"},
+        timeout=120,
+        check=False,
+    )
+    lines = result.stdout.splitlines()
+    assert any(
+        line.startswith("E       AssertionError: GET /shout/ada") for line in lines
+    )
+    explained = [line for line in lines if re.match(r"E\s+(assert |\+\s+where)", line)]
+    assert explained == [], explained
+
+
+@full_runs_only("pytest processes of their own")
+def test_the_checks_refuse_python_o(tmp_path: Path) -> None:
+    """Under ``python -O`` plain asserts vanish and every check would pass:
+    in an instructor's kit (viewlib and chapters/exercises, no pyproject.toml
+    settings) the exercises' conftest stops the run instead."""
+    shutil.copytree(ROOT / "viewlib", tmp_path / "viewlib")
+    shutil.copytree(
+        EXERCISES,
+        tmp_path / "chapters" / "exercises",
+        ignore=shutil.ignore_patterns("__pycache__", "_grading", "grade.py"),
+    )
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-O",
+            "-m",
+            "pytest",
+            "-p",
+            "no:cacheprovider",
+            "chapters/exercises/01-shout",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={**os.environ, "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"},
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 4, result.stdout + result.stderr
+    assert "which python -O" in result.stderr, result.stderr
+
+
+@full_runs_only("pytest processes of their own")
 def test_the_checks_run_only_when_asked_for() -> None:
     # `pytest chapters` (and plain `pytest`, through testpaths) leaves them out ...
     assert "exercises" not in run_pytest("--collect-only", "chapters")

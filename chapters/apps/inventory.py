@@ -66,9 +66,9 @@ class Store:
     """Records of one kind, kept in memory and checked against a schema.
 
     Every request shares the store, and a threaded server runs requests at
-    the same time, so each method that reads or writes ``records`` or
-    ``next_id`` holds the lock for all of that work (``check`` reads only
-    the schema, set once in ``__init__``).
+    the same time, so each method a request calls that reads or writes
+    ``records`` or ``next_id`` holds the lock for all of that work (``check``
+    reads only ``kind`` and the schema, both set once in ``__init__``).
     """
 
     def __init__(self, kind: str, **schema: type) -> None:

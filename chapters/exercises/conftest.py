@@ -40,7 +40,15 @@ MODULE_PATH_VARIABLE = "EXERCISE_MODULE_PATH"
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Make the nearest viewlib/ above this folder importable, if none is."""
+    """Refuse ``python -O``; make the nearest viewlib/ above this folder
+    importable, if none is."""
+    if sys.flags.optimize:
+        # The checks are plain asserts (PYTEST_DONT_REWRITE, so that a failure
+        # shows its message alone), which -O removes: every check would pass.
+        raise pytest.UsageError(
+            "the exercise checks are plain assert statements, which python -O "
+            "(or PYTHONOPTIMIZE) skips: run pytest without it"
+        )
     if importlib.util.find_spec("viewlib") is not None:
         return
     for folder in EXERCISES.parents:

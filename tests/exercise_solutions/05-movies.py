@@ -154,8 +154,6 @@ def error_as_json(error: HTTPException) -> Response:
     which cannot encode a description that repeats a lone surrogate from the
     request (a 500); ``json.dumps`` escapes it.
     """
-    if error.response is not None:  # abort(a_response): sent as it is
-        return error.get_response()
     body = json.dumps({"error": error.description}) + "\n"
     response = Response(body, error.code or 500, mimetype="application/json")
     for name, value in error.get_headers():  # Allow, WWW-Authenticate, ...

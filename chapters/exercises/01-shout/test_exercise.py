@@ -1,8 +1,10 @@
 # SPDX-License-Identifier: MIT
 """The check for exercise 1: run it with ``pytest chapters/exercises/01-shout``.
 
-PYTEST_DONT_REWRITE: every assert here carries its own message, so pytest
-shows that message alone, not its own account of the values compared.
+PYTEST_DONT_REWRITE: every assert here carries its own message, so for a
+failed assert pytest prints that message, not its own account of the values
+compared (the traceback still shows the assert's line). Plain asserts are
+skipped under ``python -O``: the exercises' conftest refuses to run there.
 """
 
 from __future__ import annotations

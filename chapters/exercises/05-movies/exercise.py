@@ -36,8 +36,8 @@ movie may be lost.
 This file gives you two pieces like chapter 5's: ``MovieStore``, which
 keeps the movies behind a lock like ``inventory.py``'s ``Store`` (so the ids
 and the "no movie lost" rule are handled) but checks nothing (your check
-does), and ``error_as_json``, already registered, which answers every HTTP
-error in JSON (a response you pass to ``abort`` is sent as it is). You
+does), and ``error_as_json``, already registered, which turns each HTTP
+error Flask hands it into JSON (``abort(404)``, a 405 from the router). You
 write the rest: a function that checks a body, one that reads it as JSON,
 the two ``MethodView`` classes, and their registration. Chapter 5's
 ``inventory.py`` shows almost every piece (not ``PUT``, nor the ranges: see
@@ -89,7 +89,7 @@ Movie = dict[str, Any]
 
 
 class MovieStore:
-    """Movies in memory; each method holds the lock for all of its work.
+    """Movies in memory; each method a request calls holds the lock throughout.
 
     A missing id raises ``KeyError``: your views turn it into a 404. The
     store checks nothing: give it only fields your check has accepted.
@@ -132,8 +132,6 @@ def error_as_json(error: HTTPException) -> Response:
     which cannot encode a description that repeats a lone surrogate from the
     request (a 500); ``json.dumps`` escapes it.
     """
-    if error.response is not None:  # abort(a_response): sent as it is
-        return error.get_response()
     body = json.dumps({"error": error.description}) + "\n"
     response = Response(body, error.code or 500, mimetype="application/json")
     for name, value in error.get_headers():  # Allow, WWW-Authenticate, ...

@@ -1,12 +1,17 @@
 # SPDX-License-Identifier: MIT
 """The check for exercise 9: run it with ``pytest chapters/exercises/09-make-view``.
 
-Each test builds a view function twice, with your ``make_view`` and with
-Flask's own ``as_view``, serves each on an app of its own, sends both the
-same requests and compares the answers. The classes are the check's own.
+Five of its tests build a view function twice, with your ``make_view`` and
+with Flask's own ``as_view``, serve each on an app of its own, send both the
+same requests and compare the answers. The others check one behaviour of
+your ``make_view`` alone (constructor arguments, the attributes it copies,
+two endpoints, instances per request, ``view_class``, async). The classes
+are the check's own.
 
-PYTEST_DONT_REWRITE: every assert here carries its own message, so pytest
-shows that message alone, not its own account of the values compared.
+PYTEST_DONT_REWRITE: every assert here carries its own message, so for a
+failed assert pytest prints that message, not its own account of the values
+compared (the traceback still shows the assert's line). Plain asserts are
+skipped under ``python -O``: the exercises' conftest refuses to run there.
 """
 
 from __future__ import annotations

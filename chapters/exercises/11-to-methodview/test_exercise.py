@@ -1,12 +1,16 @@
 # SPDX-License-Identifier: MIT
 """The check for exercise 11.
 
-Run it with ``pytest chapters/exercises/11-to-methodview``. It sends the
-same requests to ``create_function_app()`` and to your ``create_app()``,
-each a new app, and compares the answers.
+Run it with ``pytest chapters/exercises/11-to-methodview``. Its first test
+sends the same requests to ``create_function_app()`` and to your
+``create_app()``, each a new app, and compares the answers. The others check
+that the views are ``MethodView`` classes with one handler per method, and
+that each app has its own store.
 
-PYTEST_DONT_REWRITE: every assert here carries its own message, so pytest
-shows that message alone, not its own account of the values compared.
+PYTEST_DONT_REWRITE: every assert here carries its own message, so for a
+failed assert pytest prints that message, not its own account of the values
+compared (the traceback still shows the assert's line). Plain asserts are
+skipped under ``python -O``: the exercises' conftest refuses to run there.
 """
 
 from __future__ import annotations

@@ -6,8 +6,10 @@ and on two broken copies of it, made the way chapter 6 shows: a subclass put
 in place of a view class through ``view_class``, or a function of the
 module replaced for the length of one test.
 
-PYTEST_DONT_REWRITE: every assert here carries its own message, so pytest
-shows that message alone, not its own account of the values compared.
+PYTEST_DONT_REWRITE: every assert here carries its own message, so for a
+failed assert pytest prints that message, not its own account of the values
+compared (the traceback still shows the assert's line). Plain asserts are
+skipped under ``python -O``: the exercises' conftest refuses to run there.
 """
 
 from __future__ import annotations
