@@ -60,7 +60,11 @@ Hints, for what ``inventory.py`` does differently:
   ``BadRequest``, as ``inventory.py``'s ``request_json`` does (chapter 5's
   dropdown "``refuse_too_large``, and why ``RecursionError``").
   ``refuse_too_large`` is in ``chapters/apps/json_input.py``: copy it, with the
-  imports it needs, into your file. An import of ``json_input`` works with
+  imports it needs, into your file. It answers 413 where Werkzeug does not:
+  on Werkzeug 2.2, and for a body sent without a ``Content-Length``
+  (chunked). The check sends no chunked body, and its large body fails on
+  its title too, so the check passes without it; a client can send either.
+  An import of ``json_input`` works with
   ``pytest`` in this repository, whose settings put ``chapters/apps`` on
   the import path, but fails when an instructor grades your file:
   ``grade.py`` runs it with only viewlib and the check beside it.
