@@ -173,6 +173,27 @@ def test_the_checks_refuse_python_o(tmp_path: Path) -> None:
     )
     assert result.returncode == 4, result.stdout + result.stderr
     assert "which python -O" in result.stderr, result.stderr
+    # In this repository, whose settings make warnings errors, pytest's own
+    # warning about -O stops the run first.
+    in_repo = subprocess.run(
+        [
+            sys.executable,
+            "-O",
+            "-m",
+            "pytest",
+            "-p",
+            "no:cacheprovider",
+            "chapters/exercises/01-shout",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"},
+        timeout=120,
+        check=False,
+    )
+    assert in_repo.returncode != 0, in_repo.stdout
+    assert "are you using python -O?" in in_repo.stderr, in_repo.stderr
 
 
 @full_runs_only("pytest processes of their own")

@@ -43,8 +43,9 @@ def pytest_configure(config: pytest.Config) -> None:
     """Refuse ``python -O``; make the nearest viewlib/ above this folder
     importable, if none is."""
     if sys.flags.optimize:
-        # The checks are plain asserts (PYTEST_DONT_REWRITE, so that a failure
-        # shows its message alone), which -O removes: every check would pass.
+        # The checks' asserts are not rewritten (PYTEST_DONT_REWRITE, so a
+        # failed one prints its own message), and -O removes them: a check
+        # would then fail only on an exception, and many starters would pass.
         raise pytest.UsageError(
             "the exercise checks are plain assert statements, which python -O "
             "(or PYTHONOPTIMIZE) skips: run pytest without it"

@@ -10,7 +10,9 @@ that each app has its own store.
 PYTEST_DONT_REWRITE: every assert here carries its own message, so for a
 failed assert pytest prints that message, not its own account of the values
 compared (the traceback still shows the assert's line). Plain asserts are
-skipped under ``python -O``: the exercises' conftest refuses to run there.
+skipped under ``python -O``, so such a run is refused: by pytest's own
+warning where warnings are errors (this repository's settings), else by the
+exercises' conftest.
 """
 
 from __future__ import annotations
