@@ -144,6 +144,35 @@ def test_a_failed_check_prints_its_own_message_alone() -> None:
 
 
 @full_runs_only("pytest processes of their own")
+def test_the_report_names_the_file_exercise_module_path_gives() -> None:
+    """Chapter 1: an exported EXERCISE_MODULE_PATH stays set for later checks,
+    "so the report's first lines name the file it reads"."""
+    solution = SOLUTIONS / "01-shout.py"
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-p",
+            "no:cacheprovider",
+            "chapters/exercises/01-shout",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={
+            **os.environ,
+            "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1",
+            "EXERCISE_MODULE_PATH": str(solution),
+        },
+        timeout=120,
+        check=False,
+    )
+    header = result.stdout.split("collected")[0]
+    assert f"exercise file: {solution.resolve()} (from EXERCISE_MODULE_PATH" in header
+
+
+@full_runs_only("pytest processes of their own")
 def test_the_checks_refuse_python_o(tmp_path: Path) -> None:
     """Under ``python -O`` plain asserts vanish and every check would pass:
     in an instructor's kit (viewlib and chapters/exercises, no pyproject.toml

@@ -21,6 +21,9 @@ Each folder here is one exercise: ``exercise.py`` is the student's file, and
 
       export EXERCISE_MODULE_PATH=tests/exercise_solutions/01-shout.py
       pytest chapters/exercises/01-shout
+
+  An exported variable stays set for every later check in that terminal, of
+  any exercise, so the report's header names the file it reads.
 """
 
 from __future__ import annotations
@@ -56,6 +59,17 @@ def pytest_configure(config: pytest.Config) -> None:
         if (folder / "viewlib" / "__init__.py").is_file():
             sys.path.insert(0, str(folder))
             return
+
+
+def pytest_report_header(config: pytest.Config) -> str | None:
+    """Name the file the checks read when ``EXERCISE_MODULE_PATH`` is set."""
+    override = os.environ.get(MODULE_PATH_VARIABLE)
+    if not override:
+        return None
+    return (
+        f"exercise file: {Path(override).resolve()} (from {MODULE_PATH_VARIABLE}; "
+        f"unset it to check each folder's exercise.py)"
+    )
 
 
 def asked_for(config: pytest.Config) -> list[Path]:

@@ -25,7 +25,8 @@ the list once, in ``__init__``. As shipped, it has bugs. Fix them:
 Hints for task 3 (chapter 2 reads forms; this reads JSON):
 
 - ``request.is_json`` is true when the request says
-  ``Content-Type: application/json``; answer the others with 415 (or 400).
+  ``Content-Type: application/json``; answer the others with 415
+  (Unsupported Media Type) or 400.
 - ``request.get_json(silent=True)`` returns the parsed body, or ``None`` if
   it is not valid JSON, is not sent as JSON, or is the JSON ``null``. Then
   test the value before you use it: ``isinstance(data, dict)``, then
