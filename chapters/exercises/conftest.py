@@ -23,7 +23,8 @@ Each folder here is one exercise: ``exercise.py`` is the student's file, and
       pytest chapters/exercises/01-shout
 
   An exported variable stays set for every later check in that terminal, of
-  any exercise, so the report's header names the file it reads.
+  any exercise, so the report's header (not shown under ``-q``) names the
+  file it reads.
 """
 
 from __future__ import annotations
