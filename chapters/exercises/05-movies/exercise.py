@@ -61,9 +61,9 @@ Hints, for what ``inventory.py`` does differently:
   dropdown "``refuse_too_large``, and why ``RecursionError``").
   ``refuse_too_large`` is in ``chapters/apps/json_input.py``: copy it, with the
   imports it needs, into your file. It answers 413 where Werkzeug does not:
-  on Werkzeug 2.2, and on Werkzeug's development server for a body sent in
-  chunks (no ``Content-Length``; chapter 4's dropdown on the note's size
-  says what other servers do). The check sends no chunked body, and its
+  on Werkzeug 2.2, and for a body sent in chunks to a server that passes it
+  on without a ``Content-Length`` (Werkzeug's development server is one;
+  chapter 4's dropdown on the note's size compares it with waitress). The check sends no chunked body, and its
   large body fails on its title too, so the check passes without it.
   An import of ``json_input`` works with
   ``pytest`` in this repository, whose settings put ``chapters/apps`` on
@@ -153,8 +153,8 @@ def error_as_json(error: HTTPException) -> Response:
 def create_app() -> Flask:
     app = Flask(__name__)
     # Werkzeug >= 2.3 answers 413 when a view reads a body whose Content-Length
-    # is above this many bytes; a chunked body on Werkzeug's development
-    # server, or Werkzeug 2.2, need refuse_too_large (see the hints).
+    # is above this many bytes; a chunked body passed on without a length
+    # (Werkzeug's development server), or Werkzeug 2.2, need refuse_too_large.
     app.config["MAX_CONTENT_LENGTH"] = 10 * 1024
     store = MovieStore()  # noqa: F841  (TODO: give it to your views)
     # TODO: register the views at /movies/ and /movies/<int:id>.
