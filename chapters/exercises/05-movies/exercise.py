@@ -63,9 +63,9 @@ Hints, for what ``inventory.py`` does differently:
   imports it needs, into your file. It answers 413 where Werkzeug does not:
   on Werkzeug 2.2, and for a body sent in chunks to a server that passes it
   on without a ``Content-Length`` (Werkzeug's development server is one;
-  chapter 4's dropdown on the note's size compares it with waitress). The check sends no chunked body, and its
-  large body fails on its title too, so the check passes without it.
-  An import of ``json_input`` works with
+  chapter 4's dropdown on the note's size compares it with waitress). The
+  check sends no chunked body, and its large body fails on its title too, so
+  the check passes without it. An import of ``json_input`` works with
   ``pytest`` in this repository, whose settings put ``chapters/apps`` on
   the import path, but fails when an instructor grades your file:
   ``grade.py`` runs it with only viewlib and the check beside it.
