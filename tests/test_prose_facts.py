@@ -180,6 +180,16 @@ def test_how_deep_json_must_be_to_raise_recursion_error(
     assert parse_in_a_request(depth, closed) == expected
 
 
+def test_flasks_methodview_docstring_shows_a_session_counter() -> None:
+    # Chapter 4, "The chapter's app": "The docstring of Flask's own MethodView
+    # illustrates it with a counter kept in the session".
+    import flask.views
+
+    doc = flask.views.MethodView.__doc__ or ""
+    assert "class CounterAPI(MethodView):" in doc
+    assert 'session["counter"] = session.get("counter", 0) + 1' in doc
+
+
 def test_get_json_silent_lets_a_recursion_error_out() -> None:
     # Exercise 2's hint: silent=True turns invalid JSON into None, but a
     # document nested 100,000 deep raises RecursionError all the same (Werkzeug

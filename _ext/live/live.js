@@ -829,6 +829,7 @@
       "Edit any example and press Run: Python runs it in this page, after the examples " +
         "above it, and shows what it prints (the first 100,000 characters).",
     "Stop ends a run; Python then starts afresh.",
+    "This Python is Pyodide, CPython compiled to WebAssembly; its version may differ from yours.",
     exercises &&
       "An exercise's Check runs its checks on your code; its Check my view lists the " +
         "class-based-view mistakes viewcheck finds in it, without running it.",

@@ -61,6 +61,11 @@ def test_a_missing_note_is_a_json_404(client: FlaskClient) -> None:
     assert response.status_code == 404, (
         f"GET of a note nobody wrote answered {response.status}, not 404"
     )
+    if not error_of(response) and response.mimetype == "text/html":
+        raise AssertionError(
+            "GET /notes/nothing answered Flask's HTML 404 page, not your JSON "
+            "404: is NoteAPI registered at /notes/<name> in create_app()?"
+        )
     assert error_of(response), (
         f"the 404 must be JSON with an 'error'; it was {response.text!r}"
     )

@@ -59,16 +59,17 @@ Hints, for what ``inventory.py`` does differently:
   ``request.get_json()`` lets it out as a 500: catch it next to
   ``BadRequest``, as ``inventory.py``'s ``request_json`` does (chapter 5's
   dropdown "``refuse_too_large``, and why ``RecursionError``").
-  ``refuse_too_large`` is in ``chapters/apps/json_input.py``: copy it, with the
-  imports it needs, into your file. It answers 413 where Werkzeug does not:
-  on Werkzeug 2.2, and for a body sent in chunks to a server that passes it
-  on without a ``Content-Length`` (Werkzeug's development server is one;
-  chapter 4's dropdown on the note's size compares it with waitress). The
-  check sends no chunked body, and its large body fails on its title too, so
-  the check passes without it. An import of ``json_input`` works with
-  ``pytest`` in this repository, whose settings put ``chapters/apps`` on
-  the import path, but fails when an instructor grades your file:
-  ``grade.py`` runs it with only viewlib and the check beside it.
+  ``refuse_too_large`` is in ``chapters/apps/json_input.py``: copy the
+  function, with the imports it needs, into your file (do not import it:
+  ``json_input`` imports under ``pytest`` in this repository, whose settings
+  put ``chapters/apps`` on the import path, but not when an instructor grades
+  your file with ``grade.py``, which has only viewlib and the check beside
+  it). It answers 413 where Werkzeug does not: on Werkzeug 2.2, and for a
+  body sent in chunks to a server that passes it on without a
+  ``Content-Length`` (Werkzeug's development server is one; chapter 4's
+  dropdown on the note's size compares it with waitress). The check sends no
+  chunked body, and its large body fails on its title too, so it passes
+  with or without the copy.
 
 Check your work with ``pytest chapters/exercises/05-movies``.
 
