@@ -63,8 +63,9 @@ def test_a_missing_note_is_a_json_404(client: FlaskClient) -> None:
     )
     if not error_of(response) and response.mimetype == "text/html":
         raise AssertionError(
-            "GET /notes/nothing answered Flask's HTML 404 page, not your JSON "
-            "404: is NoteAPI registered at /notes/<name> in create_app()?"
+            "GET /notes/nothing answered an HTML 404, not a JSON one: is NoteAPI "
+            "registered at /notes/<name> in create_app(), and does its get answer "
+            "a missing note with JSON?"
         )
     assert error_of(response), (
         f"the 404 must be JSON with an 'error'; it was {response.text!r}"
