@@ -69,8 +69,8 @@ Hints, for what ``inventory.py`` does differently:
   ``Content-Length`` but marked complete (``wsgi.input_terminated``), as
   Werkzeug's development server does (chapter 4's dropdown on the note's
   size compares it with waitress). The check sends no
-  chunked body, and its large body fails on its title too, so it passes
-  with or without the copy.
+  chunked body, and its large body fails on its title too, so the copy is
+  not needed to pass the check: it is what makes your app answer 413 there.
 
 Check your work with ``pytest chapters/exercises/05-movies``.
 
