@@ -48,9 +48,10 @@ PACKAGES = ("viewlib", "viewcheck")
 LEFT_OUT = {"2.2": ("flask-smorest",), "2.3": ("flask-smorest",)}
 #: Warnings that Flask's own code raises on a Python newer than the series,
 #: which the tests (warnings are errors) let pass: Flask 2.2's Flask(name)
-#: calls pkgutil.get_loader (deprecated in 3.12), which for a name not yet
-#: imported (Flask("other")) calls pkgutil.find_loader (deprecated too), and
-#: its `flask --app` loader passes re.split's maxsplit by position (3.13).
+#: calls pkgutil.get_loader (deprecated in 3.12, slated for removal in 3.14),
+#: which for a name not yet imported (Flask("other")) calls
+#: pkgutil.find_loader (deprecated too), and its `flask --app` loader passes
+#: re.split's maxsplit by position (3.13).
 FLASK_WARNINGS = {
     "2.2": (
         "ignore:'pkgutil.get_loader' is deprecated:DeprecationWarning",

@@ -66,11 +66,12 @@ Hints, for what ``inventory.py`` does differently:
   your file with ``grade.py``, which has only viewlib and the check beside
   it). It answers 413 where Werkzeug does not: on Werkzeug 2.2, and for a
   body sent in chunks to a server that passes it on without a
-  ``Content-Length`` but marked complete (``wsgi.input_terminated``), as
-  Werkzeug's development server does (chapter 4's dropdown on the note's
-  size compares it with waitress). The check sends no
-  chunked body, and its large body fails on its title too, so the copy is
-  not needed to pass the check: it is what makes your app answer 413 there.
+  ``Content-Length``, flagged as safe to read to its end
+  (``wsgi.input_terminated``), as Werkzeug's development server does
+  (chapter 4's dropdown on the note's size compares it with waitress). The
+  check sends no chunked body, and its large body fails on its title too, so
+  the copy is not needed to pass the check: it is what makes your app answer
+  413 there.
 
 Check your work with ``pytest chapters/exercises/05-movies``.
 
