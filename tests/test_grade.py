@@ -85,18 +85,29 @@ def test_grading_a_folder_of_submissions(tmp_path: Path) -> None:
     assert lines[-1] == "6 results: 2 passed, 2 failed, 1 timed out, 1 missing"
 
 
-def run_pytest(*args: str, **env: str) -> str:
-    result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *args],
+def check_run(
+    *args: str,
+    cwd: Path = ROOT,
+    optimize: bool = False,
+    env: dict[str, str] | None = None,
+) -> subprocess.CompletedProcess[str]:
+    """Run pytest on an exercise check as a student would (no -q), in *cwd*,
+    with *env* added to the environment."""
+    flags = ["-O"] if optimize else []
+    return subprocess.run(
+        [sys.executable, *flags, "-m", "pytest", "-p", "no:cacheprovider", *args],
         capture_output=True,
         text=True,
-        cwd=ROOT,
-        # Plugins (hypothesis) take a second to load, and these runs need none.
-        env={**os.environ, "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1", **env},
+        cwd=cwd,
+        env={**os.environ, "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1", **(env or {})},
         timeout=120,
         check=False,
     )
-    return result.stdout.strip().splitlines()[-1]
+
+
+def run_pytest(*args: str, **env: str) -> str:
+    """pytest -q in the repository: its last line (the summary)."""
+    return check_run("-q", *args, env=env).stdout.strip().splitlines()[-1]
 
 
 @pytest.mark.parametrize(
@@ -119,22 +130,7 @@ def test_every_check_opts_out_of_rewriting_and_gives_messages(check: Path) -> No
 def test_a_failed_check_prints_its_own_message_alone() -> None:
     """On the starter, exercise 1's check prints its messages, and none of
     pytest's "assert 404 == 200" / "+ where" lines under them."""
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "-p",
-            "no:cacheprovider",
-            "chapters/exercises/01-shout",
-        ],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env={**os.environ, "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"},
-        timeout=120,
-        check=False,
-    )
+    result = check_run("chapters/exercises/01-shout")
     lines = result.stdout.splitlines()
     assert any(
         line.startswith("E       AssertionError: GET /shout/ada") for line in lines
@@ -148,25 +144,8 @@ def test_the_report_names_the_file_exercise_module_path_gives() -> None:
     """Chapter 1: an exported EXERCISE_MODULE_PATH stays set for later checks,
     "so the report's first lines name the file it reads"."""
     solution = SOLUTIONS / "01-shout.py"
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "-p",
-            "no:cacheprovider",
-            "chapters/exercises/01-shout",
-        ],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env={
-            **os.environ,
-            "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1",
-            "EXERCISE_MODULE_PATH": str(solution),
-        },
-        timeout=120,
-        check=False,
+    result = check_run(
+        "chapters/exercises/01-shout", env={"EXERCISE_MODULE_PATH": str(solution)}
     )
     header = result.stdout.split("collected")[0]
     assert f"exercise file: {solution.resolve()} (from EXERCISE_MODULE_PATH" in header
@@ -183,44 +162,12 @@ def test_the_checks_refuse_python_o(tmp_path: Path) -> None:
         tmp_path / "chapters" / "exercises",
         ignore=shutil.ignore_patterns("__pycache__", "_grading", "grade.py"),
     )
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-O",
-            "-m",
-            "pytest",
-            "-p",
-            "no:cacheprovider",
-            "chapters/exercises/01-shout",
-        ],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        env={**os.environ, "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"},
-        timeout=120,
-        check=False,
-    )
+    result = check_run("chapters/exercises/01-shout", cwd=tmp_path, optimize=True)
     assert result.returncode == 4, result.stdout + result.stderr
     assert "which python -O" in result.stderr, result.stderr
     # In this repository, whose settings make warnings errors, pytest's own
     # warning about -O stops the run first.
-    in_repo = subprocess.run(
-        [
-            sys.executable,
-            "-O",
-            "-m",
-            "pytest",
-            "-p",
-            "no:cacheprovider",
-            "chapters/exercises/01-shout",
-        ],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env={**os.environ, "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"},
-        timeout=120,
-        check=False,
-    )
+    in_repo = check_run("chapters/exercises/01-shout", optimize=True)
     assert in_repo.returncode != 0, in_repo.stdout
     assert "are you using python -O?" in in_repo.stderr, in_repo.stderr
 

@@ -25,6 +25,12 @@ Each folder here is one exercise: ``exercise.py`` is the student's file, and
   An exported variable stays set for every later check in that terminal, of
   any exercise, so the report's header (not shown under ``-q``) names the
   file it reads.
+- Each check's docstring says ``PYTEST_DONT_REWRITE``: pytest leaves its
+  asserts as Python wrote them, so a failed one prints the check's own
+  message, not pytest's account of the values compared (the traceback still
+  shows the assert's line). Plain asserts are skipped under ``python -O``, so
+  such a run is refused: by pytest's own warning where warnings are errors
+  (this repository's settings), else by ``pytest_configure`` below.
 """
 
 from __future__ import annotations

@@ -5,12 +5,8 @@ It runs your tests on the poll, then on broken copies of it. Each broken copy
 is a subclass of ``Poll`` with one bug, put in place of the real class the
 way chapter 6 shows: by replacing ``view_class`` on the registered view.
 
-PYTEST_DONT_REWRITE: every assert here carries its own message, so for a
-failed assert pytest prints that message, not its own account of the values
-compared (the traceback still shows the assert's line). Plain asserts are
-skipped under ``python -O``, so such a run is refused: by pytest's own
-warning where warnings are errors (this repository's settings), else by the
-exercises' conftest.
+PYTEST_DONT_REWRITE: every assert carries its own message (why, and what
+``python -O`` then does: the exercises' conftest).
 """
 
 from __future__ import annotations

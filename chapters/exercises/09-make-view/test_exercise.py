@@ -8,12 +8,8 @@ your ``make_view`` alone (constructor arguments, the attributes it copies,
 two endpoints, instances per request, ``view_class``, async). The classes
 are the check's own.
 
-PYTEST_DONT_REWRITE: every assert here carries its own message, so for a
-failed assert pytest prints that message, not its own account of the values
-compared (the traceback still shows the assert's line). Plain asserts are
-skipped under ``python -O``, so such a run is refused: by pytest's own
-warning where warnings are errors (this repository's settings), else by the
-exercises' conftest.
+PYTEST_DONT_REWRITE: every assert carries its own message (why, and what
+``python -O`` then does: the exercises' conftest).
 """
 
 from __future__ import annotations

@@ -7,12 +7,8 @@ sends the same requests to ``create_function_app()`` and to your
 that the views are ``MethodView`` classes with one handler per method, and
 that each app has its own store.
 
-PYTEST_DONT_REWRITE: every assert here carries its own message, so for a
-failed assert pytest prints that message, not its own account of the values
-compared (the traceback still shows the assert's line). Plain asserts are
-skipped under ``python -O``, so such a run is refused: by pytest's own
-warning where warnings are errors (this repository's settings), else by the
-exercises' conftest.
+PYTEST_DONT_REWRITE: every assert carries its own message (why, and what
+``python -O`` then does: the exercises' conftest).
 """
 
 from __future__ import annotations

@@ -6,12 +6,8 @@ and on two broken copies of it, made the way chapter 6 shows: a subclass put
 in place of a view class through ``view_class``, or a function of the
 module replaced for the length of one test.
 
-PYTEST_DONT_REWRITE: every assert here carries its own message, so for a
-failed assert pytest prints that message, not its own account of the values
-compared (the traceback still shows the assert's line). Plain asserts are
-skipped under ``python -O``, so such a run is refused: by pytest's own
-warning where warnings are errors (this repository's settings), else by the
-exercises' conftest.
+PYTEST_DONT_REWRITE: every assert carries its own message (why, and what
+``python -O`` then does: the exercises' conftest).
 """
 
 from __future__ import annotations
