@@ -57,21 +57,21 @@ Hints, for what ``inventory.py`` does differently:
   this app's 10,240-byte limit) makes Python's ``json`` module raise
   ``RecursionError``, which is not a ``ValueError``, so
   ``request.get_json()`` lets it out as a 500: catch it next to
-  ``BadRequest``, as ``inventory.py``'s ``request_json`` does (chapter 5's
-  dropdown "``refuse_too_large``, and why ``RecursionError``").
-  ``refuse_too_large`` is in ``chapters/apps/json_input.py``: copy the
-  function, with the imports it needs, into your file (do not import it:
-  ``json_input`` imports under ``pytest`` in this repository, whose settings
-  put ``chapters/apps`` on the import path, but not when an instructor grades
-  your file with ``grade.py``, which has only viewlib and the check beside
-  it). It answers 413 where Werkzeug does not: on Werkzeug 2.2, and for a
-  body sent in chunks to a server that passes it on without a
-  ``Content-Length``, flagged as safe to read to its end
-  (``wsgi.input_terminated``), as Werkzeug's development server does
-  (chapter 4's dropdown on the note's size compares it with waitress). The
-  check sends no chunked body, and its large body fails on its title too, so
-  the copy is not needed to pass the check: it is what makes your app answer
-  413 there.
+  ``BadRequest``, as ``inventory.py``'s ``request_json`` does (chapter 5,
+  "Reading the body").
+
+Beyond the check (optional): ``inventory.py``'s ``request_json`` also calls
+``refuse_too_large``, from ``chapters/apps/json_input.py``. It answers 413
+where Werkzeug does not: on Werkzeug 2.2, and for a body sent in chunks
+without a ``Content-Length`` to a server that passes it on as safe to read
+to its end (``wsgi.input_terminated``), as Werkzeug's development server
+does (chapter 5's dropdown "``refuse_too_large``, and why
+``RecursionError``"). The check sends no chunked body, and its large body
+fails on its title too, so your app passes without it. To add it, copy the
+function, with the imports it needs, into your file: importing it works
+under ``pytest`` in this repository, whose settings put ``chapters/apps`` on
+the import path, but not when an instructor grades your file with
+``grade.py``, which has only viewlib and the check beside it.
 
 Check your work with ``pytest chapters/exercises/05-movies``.
 
