@@ -46,6 +46,9 @@ nox.options.sessions = [
 
 #: Run a tool of the README's environment: `*PYTHON, "pytest"` is `python -m pytest`.
 PYTHON = (sys.executable, "-m")
+#: pytest-xdist: one pytest process per core (at most 4, since each browser
+#: check starts a Chromium of its own), sharing out the tests of a long session.
+ON_EVERY_CORE = ("-n", "auto", "--maxprocesses", "4")
 #: Sessions that run in that environment rather than a virtualenv of their own.
 in_place = nox.session(venv_backend="none")
 #: Render the site to _build/html; any warning (a broken link too) fails it.
@@ -66,7 +69,8 @@ def tests(session: nox.Session) -> None:
     """Run the conformance suite, every chapter and every docstring example."""
     # The full counts of every property test, and each chapter in a process
     # of its own (tests/budget.py); plain `pytest` runs a quick sample.
-    session.run(*PYTHON, "pytest", *session.posargs, env={"VIEWLIB_FULL_RUNS": "1"})
+    full_runs = {"VIEWLIB_FULL_RUNS": "1"}
+    session.run(*PYTHON, "pytest", *ON_EVERY_CORE, *session.posargs, env=full_runs)
 
 
 @in_place
@@ -130,7 +134,8 @@ def browser(session: nox.Session) -> None:
     session.run(*PYTHON, "accessibility.axe", *optional)
     session.run(sys.executable, "_ext/live/fetch.py", *optional)
     session.run(*BUILD_SITE, "-q")
-    session.run(*PYTHON, "pytest", *browser_checks(), *session.posargs)
+    shutil.rmtree("_build/screenshots", ignore_errors=True)  # this run's alone
+    session.run(*PYTHON, "pytest", *ON_EVERY_CORE, *browser_checks(), *session.posargs)
     session.log("Screenshots and figures: _build/screenshots/")
 
 

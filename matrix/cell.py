@@ -147,6 +147,9 @@ def run(session: nox.Session, flask: str, oldest: bool = False) -> None:
         # The default testpaths with the root conftest, minus what ran above.
         done = [f"--ignore={path}" for path in (*CONFORMANCE, *PACKAGES)]
         allowed = [f"-W{warning}" for warning in FLASK_WARNINGS.get(flask, ())]
-        pytest(*done, *allowed, f"--junitxml={reports}/pages.xml")
+        # The longest run of the cell, shared among the cores (pytest-xdist,
+        # from requirements.txt; noxfile.py's ON_EVERY_CORE).
+        on_every_core = ("-n", "auto", "--maxprocesses", "4")
+        pytest(*done, *allowed, *on_every_core, f"--junitxml={reports}/pages.xml")
     if failed:
         session.error("failed: " + ", ".join(failed))
