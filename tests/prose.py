@@ -21,9 +21,9 @@ from typing import NamedTuple
 
 #: Words of main-path prose read per minute: technical text with code in it
 #: is read slower than the 200 to 250 words a minute of plain prose.
-WORDS_PER_MINUTE = 110
+WORDS_PER_MINUTE = 85
 #: Lines of code (a listing's, or a shown output's) read per minute.
-CODE_LINES_PER_MINUTE = 25
+CODE_LINES_PER_MINUTE = 15
 #: Minutes for each main-path listing besides its lines: finding where it
 #: fits, and looking back at the code it uses.
 MINUTES_PER_LISTING = 0.25

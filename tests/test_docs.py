@@ -29,7 +29,7 @@ PAGES = [
 SHOWN_NOT_RUN = {"console"}
 MIN_EXAMPLES_PER_CHAPTER = 8
 #: The five core chapters' main path (prose outside "Going deeper"), in words:
-#: about 4,200, some 90 minutes of reading with the examples (each chapter's
+#: about 4,200, some two hours of reading with the examples (each chapter's
 #: time is tests/test_reading_time.py's).
 CORE_CHAPTERS_MAIN_PATH_WORDS = 4_200
 

@@ -75,7 +75,8 @@ sentence links to the place it is stated once:
   they are on the ``PATH``;
 - that a template can read ``g`` (chapter 2, where ``g`` is introduced);
 - that ``get_json(silent=True)`` gives ``None`` for a body that is not valid
-  JSON, not sent as JSON, or the JSON ``null`` (exercise 2's starter);
+  JSON, not sent as JSON, or the JSON ``null`` (exercise 2's ``read_text``
+  relies on the first);
 - that a Python started at the repository root cannot ``import hello`` until
   ``PYTHONPATH=chapters/apps`` puts the apps' folder on its path (chapter 1,
   at its first ``import hello``; the front page, "How to read it").
@@ -113,6 +114,7 @@ import pytest
 from bounded_body import read_body
 from flask import Flask, current_app, g, request
 from local_server import serving
+from werkzeug.exceptions import HTTPException
 from werkzeug.serving import make_server
 
 from tests.budget import full_runs_only
@@ -191,9 +193,9 @@ def test_flasks_methodview_docstring_shows_a_session_counter() -> None:
 
 
 def test_get_json_silent_lets_a_recursion_error_out() -> None:
-    # Exercise 2's hint: silent=True turns invalid JSON into None, but a
-    # document nested 100,000 deep raises RecursionError all the same (Werkzeug
-    # catches ValueError only), on every supported version.
+    # Exercise 2's read_text and its docstring: silent=True turns invalid
+    # JSON into None, but a document nested 100,000 deep raises RecursionError
+    # all the same (Werkzeug catches ValueError only), on every supported version.
     app = Flask(__name__)
 
     @app.post("/parse")
@@ -493,6 +495,25 @@ def test_exercise_5_solution_answers_a_large_body_413_on_every_werkzeug() -> Non
     assert response.status_code == 413
     assert "error" in response.json
     assert client.get("/movies/").json == []
+
+
+def test_exercise_5_with_inventory_s_error_as_json_answers_500_to_a_surrogate() -> None:
+    # Exercise 5's starter: "Keep this file's error_as_json, not
+    # inventory.py's": an error that repeats a lone surrogate (the check sends
+    # one as a field name) fails in Werkzeug's HTML page, which inventory.py's
+    # version starts from; the starter's answers a JSON 400.
+    from inventory import error_as_json as inventory_s
+
+    body = {"title": "Alien", "year": 1979, "\ud800": 1}
+    for handler, status in ((None, 400), (inventory_s, 500)):
+        movies = load_exercise_file("tests/exercise_solutions/05-movies.py")
+        app = movies.create_app()
+        if handler is not None:
+            app.register_error_handler(HTTPException, handler)
+        app.logger.disabled = True  # the 500's traceback: not this test's output
+        response = app.test_client().post("/movies/", json=body)
+        assert response.status_code == status
+        assert app.test_client().get("/movies/").json == []
 
 
 def test_max_content_length_and_get_data_from_werkzeug_2_3() -> None:
@@ -1257,9 +1278,9 @@ def test_a_template_can_read_g(views: ModuleType) -> None:
 
 
 def test_get_json_silent_is_none_for_bad_json_no_json_and_null() -> None:
-    # Exercise 2's starter (shown in chapter 2): get_json(silent=True)
-    # "returns the parsed body, or None if it is not valid JSON, is not sent
-    # as JSON, or is the JSON null".
+    # Exercise 2's read_text (shown in chapter 2): get_json(silent=True) is
+    # None "if it is not valid JSON"; also for a body not sent as JSON, and
+    # for the JSON null.
     app = Flask(__name__)
 
     @app.post("/")

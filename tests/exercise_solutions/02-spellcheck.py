@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import ClassVar
 
-from flask import Flask, request
+from flask import Flask, abort, make_response, request
 from flask.typing import ResponseReturnValue
 
 from viewlib import View
@@ -24,15 +24,25 @@ def load_words() -> frozenset[str]:
     return frozenset(WORD_LIST.split())
 
 
-def problem_with(data: object) -> str | None:
-    """What is wrong with a decoded body, or None if it is usable."""
+def read_text() -> str:
+    """The body's ``text``; for a body without a usable one, a JSON 4xx."""
+    if not request.is_json:
+        error = {"error": "send JSON, with Content-Type: application/json"}
+        abort(make_response(error, 415))  # 415 Unsupported Media Type
+    try:
+        data = request.get_json(silent=True)  # None if it is not valid JSON
+    except RecursionError:  # nested too deep for Python's parser
+        data = None
+    text = data.get("text") if isinstance(data, dict) else None
     if not isinstance(data, dict):
-        return "the body must be a JSON object with a 'text'"
-    if not isinstance(data.get("text"), str):
-        return "'text' must be a string"
-    if len(data["text"]) > MAX_TEXT:
-        return f"'text' must be at most {MAX_TEXT} characters"
-    return None
+        problem = "the body must be a JSON object with a 'text'"
+    elif not isinstance(text, str):
+        problem = "'text' must be a string"
+    elif len(text) > MAX_TEXT:
+        problem = f"'text' must be at most {MAX_TEXT} characters"
+    else:
+        return text
+    abort(make_response({"error": problem}, 400))
 
 
 class SpellCheck(View):
@@ -44,18 +54,9 @@ class SpellCheck(View):
         self.words = load_words()
 
     def dispatch_request(self) -> ResponseReturnValue:
-        if not request.is_json:
-            return {"error": "send JSON, with Content-Type: application/json"}, 415
-        try:
-            data = request.get_json(silent=True)  # None if it is not valid JSON
-        except RecursionError:  # nested too deep for Python's parser
-            data = None
-        problem = problem_with(data)
-        if problem:
-            return {"error": problem}, 400
-        assert isinstance(data, dict)
+        text = read_text()  # a JSON 4xx, and no further, for a bad body
         # A local list: each request has its own, however many run at once.
-        words = re.findall(r"[a-z']+", data["text"].lower())
+        words = re.findall(r"[a-z']+", text.lower())
         return {"unknown": [word for word in words if word not in self.words]}
 
 

@@ -16,28 +16,19 @@ the list once, in ``__init__``. As shipped, it has bugs. Fix them:
    on ``flask.g``), even when requests overlap on a threaded server.
 2. Keep the single instance: one app must call ``load_words()`` once,
    however many requests it serves.
-3. Answer bad input with a 4xx status and a JSON body whose ``error`` names
-   the problem, for instance ``{"error": "'text' must be a string"}``: a body
-   that is not JSON (mention JSON), a JSON value that is not an object (say
-   "object"), a missing ``text``, a ``text`` that is not a string, and a text
-   over 1,000 characters (mention ``text`` in these three).
+3. Answer bad input with a JSON 4xx, never a 500: today a body that is not
+   JSON, or has no ``text``, crashes the view. ``read_text()``, given below,
+   reads the body and stops the view with a JSON error such as
+   ``{"error": "'text' must be a string"}`` when it is unusable: read the
+   text with it.
 
-Hints for task 3 (chapter 2 reads forms; this reads JSON):
-
-- ``request.is_json`` is true when the request says
-  ``Content-Type: application/json``; answer the others with 415
-  (Unsupported Media Type) or 400.
-- ``request.get_json(silent=True)`` returns the parsed body, or ``None`` if
-  it is not valid JSON, is not sent as JSON, or is the JSON ``null``. Then
-  test the value before you use it: ``isinstance(data, dict)``, then
-  ``isinstance(data.get("text"), str)``, then its length.
-- One more bad body: a document nested very deep (``[[[[...``, 100,000
-  levels). Python's JSON parser goes one level deeper for each bracket and
-  gives up with ``RecursionError``, which ``silent=True`` does not catch (it
-  catches only errors about invalid JSON). Catch it yourself (``except
-  RecursionError:``) and answer as for invalid JSON.
-- Return an error as ``{"error": "..."}, 400``, as chapter 1's ``Square``
-  does. Chapter 5 builds a complete JSON reader; this is all you need here.
+``read_text`` is given because this exercise is about the shared instance;
+chapter 5 builds readers like it. Two things in it you have not met:
+``abort()`` given a response (``make_response(body, status)``) raises an
+exception that Flask answers with that response, so a view's code after the
+call runs only with a usable text; and ``except RecursionError`` catches what
+Python's JSON parser raises for a document nested 100,000 levels deep
+(``[[[[...``), which ``get_json(silent=True)`` lets out.
 
 Check your work with ``pytest chapters/exercises/02-spellcheck``.
 
@@ -54,7 +45,7 @@ from __future__ import annotations
 import re
 from typing import ClassVar
 
-from flask import Flask, request
+from flask import Flask, abort, make_response, request
 from flask.typing import ResponseReturnValue
 
 from viewlib import View
@@ -74,6 +65,27 @@ def load_words() -> frozenset[str]:
     return frozenset(WORD_LIST.split())
 
 
+def read_text() -> str:
+    """The body's ``text``; for a body without a usable one, a JSON 4xx."""
+    if not request.is_json:
+        error = {"error": "send JSON, with Content-Type: application/json"}
+        abort(make_response(error, 415))  # 415 Unsupported Media Type
+    try:
+        data = request.get_json(silent=True)  # None if it is not valid JSON
+    except RecursionError:  # nested too deep for Python's parser
+        data = None
+    text = data.get("text") if isinstance(data, dict) else None
+    if not isinstance(data, dict):
+        problem = "the body must be a JSON object with a 'text'"
+    elif not isinstance(text, str):
+        problem = "'text' must be a string"
+    elif len(text) > MAX_TEXT:
+        problem = f"'text' must be at most {MAX_TEXT} characters"
+    else:
+        return text
+    abort(make_response({"error": problem}, 400))
+
+
 class SpellCheck(View):
     methods: ClassVar[list[str]] = ["POST"]
     init_every_request = False
@@ -83,7 +95,7 @@ class SpellCheck(View):
         self.unknown: list[str] = []
 
     def dispatch_request(self) -> ResponseReturnValue:
-        # TODO: check the body (task 3) before using it.
+        # TODO: task 3, read the text with read_text().
         text = request.get_json()["text"]
         # TODO: task 1, keep this request's findings off self.
         for word in re.findall(r"[a-z']+", text.lower()):

@@ -43,7 +43,10 @@ the two ``MethodView`` classes, and their registration. Chapter 5's
 ``inventory.py`` shows almost every piece (not ``PUT``, nor the ranges: see
 the hints below): read it, then write your own, for this resource. A title
 need not be checked for lone surrogates (chapter 5's ``is_text`` does; the
-check sends no such title).
+check sends no such title). Keep this file's ``error_as_json``, not
+``inventory.py``'s: the check sends a lone surrogate as a field name, and
+an error that repeats it makes ``inventory.py``'s version, which starts from
+Werkzeug's HTML page (``get_response()``), fail with a 500.
 
 Hints, for what ``inventory.py`` does differently:
 
