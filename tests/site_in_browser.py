@@ -322,6 +322,26 @@ def test_an_example_runs_from_the_keyboard(
         pytest.fail(readable(violations, f"on {KEYBOARD_PAGE} after a Run"), False)
 
 
+def test_back_to_top_stays_away_while_an_editor_has_the_focus(
+    browser: webdriver.Chrome, base_url: str
+) -> None:
+    """furo's floating "Back to top" would cover the lines being typed
+    (_static/custom.css hides it while an editor has the focus)."""
+    show(browser, base_url, KEYBOARD_PAGE, WIDTHS[0], MODES[0])
+    editor = browser.find_elements(By.CSS_SELECTOR, CODE)
+    if not editor:
+        missing("the site was built without the in-browser Python: no editors")
+    browser.execute_script(
+        "document.documentElement.classList.add('show-back-to-top');"
+    )
+    shown = "return getComputedStyle(document.querySelector('.back-to-top')).display"
+    assert browser.execute_script(shown) != "none"  # furo shows it
+    browser.execute_script("arguments[0].focus()", editor[0])
+    assert browser.execute_script(shown) == "none"
+    browser.execute_script("arguments[0].blur()", editor[0])
+    assert browser.execute_script(shown) != "none"
+
+
 class Links(HTMLParser):
     """Collects the ids a page defines and the links it holds."""
 
