@@ -165,3 +165,31 @@ def test_nothing_hidden_builds_a_chapters_app(chapter: Path) -> None:
         if path.is_file() and "Flask(" in path.read_text(encoding="utf-8")
     }
     assert apps <= shown, f"imported but not shown: {sorted(apps - shown)}"
+
+
+#: Numbers in the chapters that look like status codes and are not: a
+#: benchmark's figures and rounds (chapter 13), a body's length (chapter 4).
+NOT_STATUS_CODES = {("13-cost.md", 202), ("13-cost.md", 301), ("04-methodview.md", 501)}
+
+
+def test_the_glossary_explains_every_status_code_the_chapters_use() -> None:
+    # glossary.md, "status code": "The ones these chapters use: ...".
+    import http
+
+    codes = {status.value for status in http.HTTPStatus if status.value >= 200}
+    glossary = (ROOT / "glossary.md").read_text(encoding="utf-8")
+    entry = glossary[glossary.index("\nstatus code\n") :]
+    entry = entry[: entry.index("\n\n")]
+    explained = {int(code) for code in re.findall(r"`(\d{3})[ `]", entry)}
+    used = set()
+    for chapter in CHAPTERS:
+        for number in re.findall(
+            r"(?<![\d.,\w])([1-5]\d\d)(?![\d,.]\d|\w)", chapter.read_text("utf-8")
+        ):
+            if (
+                int(number) in codes
+                and (chapter.name, int(number)) not in NOT_STATUS_CODES
+            ):
+                used.add(int(number))
+    assert used - explained == set()
+    assert explained - used == set()

@@ -73,3 +73,13 @@ def test_the_front_page_states_the_core_chapters_reading_time() -> None:
     assert "plus the time their five exercises take you" in text
     total = sum(weigh(chapter).minutes for chapter in CHAPTERS[:5])
     assert abs(total - 120) <= 7.5, f"chapters 1 to 5 measure {total:.1f} minutes"
+
+
+def test_the_dropdowns_outweigh_the_main_path_in_most_core_chapters() -> None:
+    # index.md, "How to read it": "in most of chapters 1 to 5 they are longer
+    # than the main path".
+    text = " ".join((ROOT / "index.md").read_text(encoding="utf-8").split())
+    assert "in most of chapters 1 to 5 they are longer than the main path" in text
+    weights = [weigh(chapter) for chapter in CHAPTERS[:5]]
+    longer = [w for w in weights if w.optional > w.words]
+    assert len(longer) >= 3, [(w.words, w.optional) for w in weights]

@@ -17,18 +17,23 @@ the list once, in ``__init__``. As shipped, it has bugs. Fix them:
 2. Keep the single instance: one app must call ``load_words()`` once,
    however many requests it serves.
 3. Answer bad input with a JSON 4xx, never a 500: today a body that is not
-   JSON, or has no ``text``, crashes the view. ``read_text()``, given below,
+   JSON gets Werkzeug's HTML 400 or 415, not JSON, and a JSON body that is
+   not an object, has no ``text`` or is nested too deep crashes the view (a
+   500). ``read_text()``, given below,
    reads the body and stops the view with a JSON error such as
    ``{"error": "'text' must be a string"}`` when it is unusable: read the
    text with it.
 
 ``read_text`` is given because this exercise is about the shared instance;
-chapter 5 builds readers like it. Two things in it you have not met:
-``abort()`` given a response (``make_response(body, status)``) raises an
-exception that Flask answers with that response, so a view's code after the
-call runs only with a usable text; and ``except RecursionError`` catches what
-Python's JSON parser raises for a document nested 100,000 levels deep
-(``[[[[...``), which ``get_json(silent=True)`` lets out.
+chapter 5 builds readers like it. What it uses that the chapters have not
+shown yet: ``request.is_json``, true when the request says ``Content-Type:
+application/json``; ``request.get_json(silent=True)``, the parsed body, or
+``None`` when it is not valid JSON; ``abort()`` given a response
+(``make_response(body, status)``), which raises an exception that Flask
+answers with that response, so a view's code after the call runs only with
+a usable text; and ``except RecursionError``, for what Python's JSON parser
+raises for a document nested 100,000 levels deep (``[[[[...``), which
+``get_json(silent=True)`` lets out.
 
 Check your work with ``pytest chapters/exercises/02-spellcheck``.
 
