@@ -497,6 +497,24 @@ def test_exercise_5_solution_answers_a_large_body_413_on_every_werkzeug() -> Non
     assert client.get("/movies/").json == []
 
 
+def test_exercise_2_starter_answers_html_to_non_json_and_500_to_bad_json() -> None:
+    # Exercise 2's task 3: "a body that is not JSON gets Werkzeug's HTML 400
+    # or 415, not JSON, and a JSON body that is not an object, has no text or
+    # is nested too deep crashes the view (a 500)".
+    starter = load_exercise_file("chapters/exercises/02-spellcheck/exercise.py")
+    app = starter.create_app()
+    app.logger.disabled = True  # the 500s' tracebacks: not this test's output
+    client = app.test_client()
+    form = client.post("/check", data={"text": "hi"})
+    broken = client.post("/check", data='{"text": ', content_type="application/json")
+    assert form.status_code == (415 if WERKZEUG_VERSION >= (2, 3) else 400)
+    assert broken.status_code == 400
+    assert form.mimetype == broken.mimetype == "text/html"
+    deep = {"data": "[" * 100_000, "content_type": "application/json"}
+    for body in ({"json": ["hi"]}, {"json": {"words": "hi"}}, deep):
+        assert client.post("/check", **body).status_code == 500
+
+
 def test_exercise_5_with_inventory_s_error_as_json_answers_500_to_a_surrogate() -> None:
     # Exercise 5's starter: "Keep this file's error_as_json, not
     # inventory.py's": an error that repeats a lone surrogate (the check sends
