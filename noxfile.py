@@ -49,6 +49,9 @@ PYTHON = (sys.executable, "-m")
 #: pytest-xdist: one pytest process per core (at most 4, since each browser
 #: check starts a Chromium of its own), sharing out the tests of a long session.
 ON_EVERY_CORE = ("-n", "auto", "--maxprocesses", "4")
+#: The same, keeping each file's tests in one process and in order: a page's
+#: examples (sybil) share one namespace, each running on what the last left.
+FILE_BY_FILE = (*ON_EVERY_CORE, "--dist", "loadfile")
 #: Sessions that run in that environment rather than a virtualenv of their own.
 in_place = nox.session(venv_backend="none")
 #: Render the site to _build/html; any warning (a broken link too) fails it.
@@ -70,7 +73,7 @@ def tests(session: nox.Session) -> None:
     # The full counts of every property test, and each chapter in a process
     # of its own (tests/budget.py); plain `pytest` runs a quick sample.
     full_runs = {"VIEWLIB_FULL_RUNS": "1"}
-    session.run(*PYTHON, "pytest", *ON_EVERY_CORE, *session.posargs, env=full_runs)
+    session.run(*PYTHON, "pytest", *FILE_BY_FILE, *session.posargs, env=full_runs)
 
 
 @in_place

@@ -148,8 +148,8 @@ def run(session: nox.Session, flask: str, oldest: bool = False) -> None:
         done = [f"--ignore={path}" for path in (*CONFORMANCE, *PACKAGES)]
         allowed = [f"-W{warning}" for warning in FLASK_WARNINGS.get(flask, ())]
         # The longest run of the cell, shared among the cores (pytest-xdist,
-        # from requirements.txt; noxfile.py's ON_EVERY_CORE).
-        on_every_core = ("-n", "auto", "--maxprocesses", "4")
-        pytest(*done, *allowed, *on_every_core, f"--junitxml={reports}/pages.xml")
+        # from requirements.txt), file by file: noxfile.py's FILE_BY_FILE.
+        file_by_file = ("-n", "auto", "--maxprocesses", "4", "--dist", "loadfile")
+        pytest(*done, *allowed, *file_by_file, f"--junitxml={reports}/pages.xml")
     if failed:
         session.error("failed: " + ", ".join(failed))

@@ -327,9 +327,13 @@ def fetch(cache: Path = CACHE) -> None:
     with tempfile.TemporaryDirectory(prefix="live-fetch-") as tmp:
         work = Path(tmp)
         fresh = work / "cache"
+        # Said step by step: the first fetch takes a minute or more.
+        print(f"live: fetching Pyodide {PYODIDE_VERSION} from npm, once", flush=True)
         unpack_pyodide(pyodide_tarball(work), fresh / "pyodide")
+        print("live: fetching the wheels the pages need from PyPI", flush=True)
         download_wheels(fresh / "wheels", fresh / "test-wheels")
         (fresh / "constraints.txt").unlink()
+        print("live: compiling their Python ahead (Node.js runs Pyodide)", flush=True)
         compile_bytecode(fresh)
         files = {
             path.relative_to(fresh).as_posix(): sha256(path)

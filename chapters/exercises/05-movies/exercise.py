@@ -43,10 +43,9 @@ the two ``MethodView`` classes, and their registration. Chapter 5's
 ``inventory.py`` shows almost every piece (not ``PUT``, nor the ranges: see
 the hints below): read it, then write your own, for this resource. A title
 need not be checked for lone surrogates (chapter 5's ``is_text`` does; the
-check sends no such title). Keep this file's ``error_as_json``, not
-``inventory.py``'s: the check sends a lone surrogate as a field name, and
-an error that repeats it makes ``inventory.py``'s version, which starts from
-Werkzeug's HTML page (``get_response()``), fail with a 500.
+check sends no such title). Keep this file's ``error_as_json``: the check
+sends a lone surrogate as a field name, and an error that repeats it makes
+``inventory.py``'s version answer 500.
 
 Hints, for what ``inventory.py`` does differently:
 
@@ -64,17 +63,11 @@ Hints, for what ``inventory.py`` does differently:
   "Reading the body").
 
 Beyond the check (optional): ``inventory.py``'s ``request_json`` also calls
-``refuse_too_large``, from ``chapters/apps/json_input.py``. It answers 413
-where Werkzeug does not: on Werkzeug 2.2, and for a body sent in chunks
-without a ``Content-Length`` to a server that passes it on as safe to read
-to its end (``wsgi.input_terminated``), as Werkzeug's development server
-does (chapter 5's dropdown "``refuse_too_large``, and why
-``RecursionError``"). The check sends no chunked body, and its large body
-fails on its title too, so your app passes without it. To add it, copy the
-function, with the imports it needs, into your file: importing it works
-under ``pytest`` in this repository, whose settings put ``chapters/apps`` on
-the import path, but not when an instructor grades your file with
-``grade.py``, which has only viewlib and the check beside it.
+``refuse_too_large``, which answers 413 where Werkzeug does not (chapter 5's
+dropdown "``refuse_too_large``, and why ``RecursionError``" says where). Your
+app passes the check without it. To add it, copy the function and its
+imports into your file: an instructor's ``grade.py`` runs your file with
+only viewlib beside it, so an import from ``chapters/apps`` would fail.
 
 Check your work with ``pytest chapters/exercises/05-movies``.
 
