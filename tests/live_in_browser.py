@@ -8,7 +8,10 @@ lets the browser resolve no other host, so a request anywhere else fails.
 On every page with examples, "Check this page" must pass as many examples
 as sybil passes locally on the same page, less those in blocks marked
 ``% live: local-only``. The figures (times, bytes) go to
-``_build/live/figures.json``.
+``_build/live/figures.json``. The tests marked ``timed`` record how long
+the in-page Python takes: ``nox -s live`` runs them first, alone, then
+shares the others among the cores (pytest-xdist), each worker writing its
+figures to ``figures-gwN.json``.
 """
 
 from __future__ import annotations
@@ -118,8 +121,16 @@ def browser() -> Iterator[webdriver.Chrome]:
     chrome.quit()
     out = ROOT / "_build" / "live"
     out.mkdir(parents=True, exist_ok=True)
-    (out / "figures.json").write_text(json.dumps(FIGURES, indent=2) + "\n")
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    figures = out / (f"figures-{worker}.json" if worker else "figures.json")
+    figures.write_text(json.dumps(FIGURES, indent=2) + "\n")
     print("\nlive figures:", json.dumps(FIGURES, indent=2))
+
+
+def sybil_report() -> Path:
+    """Where sybil's local run of the pages reports: one file per xdist worker."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    return ROOT / "_build" / "live" / (f"sybil-{worker}.xml" if worker else "sybil.xml")
 
 
 @pytest.fixture(scope="module")
@@ -130,7 +141,7 @@ def sybil_passes() -> dict[str, int]:
     module's docstring items after the module ("viewlib.views"). A ``% skip``
     comment is an item of its own that passes: not an example, left out.
     """
-    report = ROOT / "_build" / "live" / "sybil.xml"
+    report = sybil_report()
     sources = [page.removesuffix(".html") + ".md" for page in PAGES]
     subprocess.run(
         [
@@ -168,7 +179,7 @@ def sybil_skips(sybil_passes: dict[str, int]) -> dict[str, int]:
     shows Flask 3.2 next to 3.1); the browser, on the same release, skips the
     same ones.
     """
-    report = ROOT / "_build" / "live" / "sybil.xml"
+    report = sybil_report()
     skips: dict[str, int] = {}
     for case in ET.parse(report).getroot().iter("testcase"):
         if case.find("skipped") is not None:
@@ -275,6 +286,7 @@ new MutationObserver(() => {
 """
 
 
+@pytest.mark.timed
 def test_first_run_timing_bytes_and_an_edited_example(
     browser: webdriver.Chrome, base_url: str
 ) -> None:
@@ -388,6 +400,7 @@ wait();
 """
 
 
+@pytest.mark.timed
 def test_stop_ends_an_endless_loop_while_the_page_answers(
     browser: webdriver.Chrome, base_url: str
 ) -> None:
@@ -995,6 +1008,7 @@ def press_check_my_view(browser: webdriver.Chrome, control: Any, output: Any) ->
     return checked_view(browser, control, output)
 
 
+@pytest.mark.timed
 def test_check_my_view_lists_a_finding_then_none_then_a_syntax_error(
     browser: webdriver.Chrome, base_url: str
 ) -> None:

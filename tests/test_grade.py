@@ -425,7 +425,7 @@ def check_messages(exercise: str, path: Path) -> list[str]:
     [
         (
             "01-shout",
-            "GET /shout/ with a name of 40 characters answered 404 NOT FOUND: "
+            "GET /shout/aaa...a (a name of 40 characters) answered 404 NOT FOUND: "
             "is Shout registered at /shout/<name> in create_app()?",
         ),
         (

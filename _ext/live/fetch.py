@@ -311,6 +311,7 @@ def compile_bytecode(cache: Path) -> None:
     if not node:
         print("live: no Node.js, so no compiled files: a worker starts slower")
         return
+    print("live: compiling their Python ahead (Node.js runs Pyodide)", flush=True)
     modules = cache / "modules.json"
     modules.write_text(json.dumps(imported_names()))
     subprocess.run(
@@ -333,7 +334,6 @@ def fetch(cache: Path = CACHE) -> None:
         print("live: fetching the wheels the pages need from PyPI", flush=True)
         download_wheels(fresh / "wheels", fresh / "test-wheels")
         (fresh / "constraints.txt").unlink()
-        print("live: compiling their Python ahead (Node.js runs Pyodide)", flush=True)
         compile_bytecode(fresh)
         files = {
             path.relative_to(fresh).as_posix(): sha256(path)

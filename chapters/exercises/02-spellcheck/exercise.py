@@ -18,17 +18,18 @@ the list once, in ``__init__``. As shipped, it has bugs. Fix them:
    however many requests it serves.
 3. Answer bad input with a JSON 4xx, never a 500: today a body that is not
    JSON gets Werkzeug's HTML 400 or 415, not JSON, and a JSON body that is
-   not an object, has no ``text`` or is nested too deep crashes the view (a
-   500). ``read_text()``, given below,
+   not an object, has no string ``text`` or is nested too deep crashes the
+   view (a 500). ``read_text()``, given below,
    reads the body and stops the view with a JSON error such as
    ``{"error": "'text' must be a string"}`` when it is unusable: read the
    text with it.
 
 ``read_text`` is given because this exercise is about the shared instance;
 chapter 5 builds readers like it. What it uses that the chapters have not
-shown yet: ``request.is_json``, true when the request says ``Content-Type:
-application/json``; ``request.get_json(silent=True)``, the parsed body, or
-``None`` when it is not valid JSON; ``abort()`` given a response
+shown yet: ``request.is_json``, true when the ``Content-Type`` is
+``application/json`` or another JSON type (``application/...+json``);
+``request.get_json(silent=True)``, the parsed body, or ``None`` when the
+body is not valid JSON or not declared as JSON; ``abort()`` given a response
 (``make_response(body, status)``), which raises an exception that Flask
 answers with that response, so a view's code after the call runs only with
 a usable text; and ``except RecursionError``, for what Python's JSON parser
