@@ -182,7 +182,8 @@ def live(session: nox.Session) -> None:
     shutil.rmtree("_build/live", ignore_errors=True)  # this run's figures alone
     quiet = (*PYTHON, "pytest", "-p", "no:cacheprovider")
     # The timed tests alone, since a second browser would slow what they time;
-    # then the others, shared among the cores.
+    # then the others, shared among the cores. A -m in posargs would replace
+    # this split (pytest keeps the last -m): select with -k instead.
     # pytest's 5, no test selected: a -k in posargs may leave one run empty.
     none_selected = [0, 5] if session.posargs else [0]
     session.run(*quiet, "-m", "timed", *checks, success_codes=none_selected)

@@ -8,10 +8,12 @@ lets the browser resolve no other host, so a request anywhere else fails.
 On every page with examples, "Check this page" must pass as many examples
 as sybil passes locally on the same page, less those in blocks marked
 ``% live: local-only``. The figures (times, bytes) go to
-``_build/live/figures.json``. The tests marked ``timed`` record how long
-the in-page Python takes: ``nox -s live`` runs them first, alone, then
-shares the others among the cores (pytest-xdist), each worker writing its
-figures to ``figures-gwN.json``.
+``_build/live/figures.json``. The tests marked ``timed`` take the figures
+that a second browser at work would distort (the first Run, Stop's
+latency, Check my view from cold): ``nox -s live`` runs them first, alone,
+then shares the others among the cores (pytest-xdist), each worker writing
+its figures to ``figures-gwN.json``. Those others record seconds too (per
+page checked, a capped flood, Python stopped), measured under that load.
 """
 
 from __future__ import annotations

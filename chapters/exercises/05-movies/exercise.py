@@ -66,8 +66,9 @@ Beyond the check (optional): ``inventory.py``'s ``request_json`` also calls
 ``refuse_too_large``, which answers 413 where Werkzeug does not (chapter 5's
 dropdown "``refuse_too_large``, and why ``RecursionError``" says where). Your
 app passes the check without it: the check takes any JSON 4xx for its large
-body, whose title is too long as well, though on Werkzeug 2.2 only a check
-like it gives the 413 asked for above. To add it, copy the function and its
+body, whose title is too long as well, though only a check like it gives
+the 413 asked for above on Werkzeug 2.2, and on any Werkzeug for a body
+sent in chunks, without a length. To add it, copy the function and its
 imports into your file: an instructor's ``grade.py`` runs your file with
 only viewlib beside it, so an import from ``chapters/apps`` would fail.
 
