@@ -129,14 +129,18 @@ def test_every_check_opts_out_of_rewriting_and_gives_messages(check: Path) -> No
 @full_runs_only("pytest processes of their own")
 def test_a_failed_check_prints_its_own_message_alone() -> None:
     """On the starter, exercise 1's check prints its messages, and none of
-    pytest's "assert 404 == 200" / "+ where" lines under them."""
+    pytest's "assert 404 == 200" / "+ where" lines, nor the traceback (the
+    check's code), unless a --tb style asks for it."""
     result = check_run("chapters/exercises/01-shout")
     lines = result.stdout.splitlines()
-    assert any(
-        line.startswith("E       AssertionError: GET /shout/ada") for line in lines
-    )
+    assert any(line.startswith("AssertionError: GET /shout/ada") for line in lines)
     explained = [line for line in lines if re.match(r"E\s+(assert |\+\s+where)", line)]
     assert explained == [], explained
+    where = re.compile(r"test_exercise\.py:\d+: in ")  # a traceback's entry
+    assert [line for line in lines if where.search(line)] == []
+    traced = check_run("chapters/exercises/01-shout", "--tb=short").stdout
+    assert "E   AssertionError: GET /shout/ada" in traced
+    assert where.search(traced), traced
 
 
 @full_runs_only("pytest processes of their own")

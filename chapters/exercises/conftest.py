@@ -27,10 +27,12 @@ Each folder here is one exercise: ``exercise.py`` is the student's file, and
   file it reads.
 - Each check's docstring says ``PYTEST_DONT_REWRITE``: pytest leaves its
   asserts as Python wrote them, so a failed one prints the check's own
-  message, not pytest's account of the values compared (the traceback still
-  shows the assert's line). Plain asserts are skipped under ``python -O``, so
-  such a run is refused: by pytest's own warning where warnings are errors
-  (this repository's settings), else by ``pytest_configure`` below.
+  message, not pytest's account of the values compared, and
+  ``pytest_runtest_makereport`` below prints that message without the
+  traceback (``--tb=short`` or ``--tb=long`` brings it back). Plain asserts
+  are skipped under ``python -O``, so such a run is refused: by pytest's own
+  warning where warnings are errors (this repository's settings), else by
+  ``pytest_configure`` below.
 """
 
 from __future__ import annotations
@@ -38,9 +40,10 @@ from __future__ import annotations
 import importlib.util
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
 
@@ -66,6 +69,29 @@ def pytest_configure(config: pytest.Config) -> None:
         if (folder / "viewlib" / "__init__.py").is_file():
             sys.path.insert(0, str(folder))
             return
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, Any, None]:
+    """A failed check prints its own message, without the traceback under it.
+
+    The message says what to fix; the traceback (the check's code, and for
+    a crash the view's) is what a student scrolls past, hundreds of lines
+    for a starter. Any ``--tb`` style (``--tb=short``, ``--tb=long``) brings
+    it back: only pytest's default, ``auto``, is shortened here.
+    """
+    outcome = yield
+    report = outcome.get_result()
+    excinfo = call.excinfo
+    if (
+        report.failed
+        and excinfo is not None
+        and excinfo.errisinstance(AssertionError)
+        and item.config.getoption("tbstyle", "auto") == "auto"
+    ):
+        report.longrepr = f"{excinfo.typename}: {excinfo.value}"
 
 
 def pytest_report_header(config: pytest.Config) -> str | None:
