@@ -515,6 +515,15 @@ def test_exercise_2_starter_answers_html_to_non_json_and_500_to_bad_json() -> No
         assert client.post("/check", **body).status_code == 500
 
 
+def test_exercise_5_s_year_range_refuses_true_even_as_an_int() -> None:
+    # Exercise 5's hint: bool is a subclass of int, but "here the year's range
+    # refuses True as well, since True == 1; a number without a range would not".
+    starter = load_exercise_file("chapters/exercises/05-movies/exercise.py")
+    assert isinstance(True, int)
+    assert True == 1  # the equality the hint names
+    assert True not in starter.YEARS
+
+
 def test_exercise_5_with_inventory_s_error_as_json_answers_500_to_a_surrogate() -> None:
     # Exercise 5's starter: "Keep this file's error_as_json, not
     # inventory.py's": an error that repeats a lone surrogate (the check sends

@@ -50,9 +50,10 @@ sends a lone surrogate as a field name, and an error that repeats it makes
 Hints, for what ``inventory.py`` does differently:
 
 - Its ``check_value`` tests types with ``type(value) is int``, because JSON
-  ``true`` arrives as ``True`` and ``bool`` is a subclass of ``int``; add the
-  ranges: ``year in YEARS``, and ``title.strip()`` for a title of only
-  spaces.
+  ``true`` arrives as ``True`` and ``bool`` is a subclass of ``int`` (here
+  the year's range refuses ``True`` as well, since ``True == 1``; a number
+  without a range would not); add the ranges: ``year in YEARS``, and
+  ``title.strip()`` for a title of only spaces.
 - ``PUT`` needs every field and ``PATCH`` some: ``Store.check(data,
   partial=True)`` shows one check serving both.
 - A deeply nested body (``[[[[...``: the check sends 10,200 brackets, under
