@@ -144,6 +144,22 @@ def test_a_failed_check_prints_its_own_message_alone() -> None:
 
 
 @full_runs_only("pytest processes of their own")
+def test_an_assert_in_the_student_s_code_keeps_its_traceback(tmp_path: Path) -> None:
+    """The exercises' conftest shortens only the check's own asserts: one in
+    the student's view still says where it is."""
+    source = (SOLUTIONS / "01-shout.py").read_text(encoding="utf-8")
+    marker = "    def dispatch_request(self, name: str) -> ResponseReturnValue:\n"
+    assert marker in source
+    mine = tmp_path / "mine.py"
+    mine.write_text(source.replace(marker, marker + "        assert name.isalpha()\n"))
+    result = check_run(
+        "chapters/exercises/01-shout", env={"EXERCISE_MODULE_PATH": str(mine)}
+    )
+    assert "mine.py:" in result.stdout, result.stdout
+    assert "assert name.isalpha()" in result.stdout, result.stdout
+
+
+@full_runs_only("pytest processes of their own")
 def test_the_report_names_the_file_exercise_module_path_gives() -> None:
     """Chapter 1: an exported EXERCISE_MODULE_PATH stays set for later checks,
     "so the report's first lines name the file it reads"."""

@@ -1426,3 +1426,13 @@ def test_exercise_3s_starter_passes_the_two_checks_its_docstring_names() -> None
         "test_the_public_view_needs_no_token",
         "test_the_right_token_gets_in",
     ], result.stdout
+
+
+def test_chapter_3_s_401_names_no_authentication_scheme() -> None:
+    # glossary.md, "status code": "chapter 3's app, for brevity, sends none"
+    # (no WWW-Authenticate header on its 401).
+    import apikeys
+
+    response = apikeys.create_app({"a-key": "ada"}).test_client().get("/me")
+    assert response.status_code == 401
+    assert "WWW-Authenticate" not in response.headers

@@ -29,7 +29,8 @@ Each folder here is one exercise: ``exercise.py`` is the student's file, and
   asserts as Python wrote them, so a failed one prints the check's own
   message, not pytest's account of the values compared, and
   ``pytest_runtest_makereport`` below prints that message without the
-  traceback (``--tb=short`` or ``--tb=long`` brings it back). Plain asserts
+  traceback (``--tb=short`` or ``--tb=long`` brings it back); other errors
+  keep theirs. Plain asserts
   are skipped under ``python -O``, so such a run is refused: by pytest's own
   warning where warnings are errors (this repository's settings), else by
   ``pytest_configure`` below.
@@ -75,12 +76,16 @@ def pytest_configure(config: pytest.Config) -> None:
 def pytest_runtest_makereport(
     item: pytest.Item, call: pytest.CallInfo[None]
 ) -> Generator[None, Any, None]:
-    """A failed check prints its own message, without the traceback under it.
+    """A failed assert of the check prints its message, without the traceback.
 
-    The message says what to fix; the traceback (the check's code, and for
-    a crash the view's) is what a student scrolls past, hundreds of lines
-    for a starter. Any ``--tb`` style (``--tb=short``, ``--tb=long``) brings
-    it back: only pytest's default, ``auto``, is shortened here.
+    The message says what to fix; the traceback under it (the check's code,
+    and the crash a check reports) is what a student scrolls past, hundreds
+    of lines for a starter. Only an ``AssertionError`` raised in the check
+    file itself is shortened: any other error (a crash that reaches the
+    check, an assert in your own code or in Flask) keeps pytest's traceback,
+    which says where it happened. ``--tb=short``, ``--tb=long`` or
+    ``--tb=native`` brings the traceback back; pytest's default, ``auto``,
+    given or not, is shortened here.
     """
     outcome = yield
     report = outcome.get_result()
@@ -89,6 +94,7 @@ def pytest_runtest_makereport(
         report.failed
         and excinfo is not None
         and excinfo.errisinstance(AssertionError)
+        and Path(excinfo.traceback[-1].path).name == "test_exercise.py"
         and item.config.getoption("tbstyle", "auto") == "auto"
     ):
         report.longrepr = f"{excinfo.typename}: {excinfo.value}"

@@ -69,9 +69,11 @@ dropdown "``refuse_too_large``, and why ``RecursionError``" says where). Your
 app passes the check without it: the check takes any JSON 4xx for its large
 body, whose title is too long as well, though only a check like it gives
 the 413 asked for above on Werkzeug 2.2, and on any Werkzeug for a body
-sent in chunks, without a length. To add it, copy the function and its
-imports into your file: an instructor's ``grade.py`` runs your file with
-only viewlib beside it, so an import from ``chapters/apps`` would fail.
+that reaches the app without a length (a chunked body on Werkzeug's
+development server; waitress passes it on with one). To add it, copy the
+function and its imports into your file: an instructor's ``grade.py`` runs
+your file with only viewlib beside it, so an import from ``chapters/apps``
+would fail.
 
 Check your work with ``pytest chapters/exercises/05-movies``.
 
