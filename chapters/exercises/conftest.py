@@ -29,8 +29,9 @@ Each folder here is one exercise: ``exercise.py`` is the student's file, and
   asserts as Python wrote them, so a failed one prints the check's own
   message, not pytest's account of the values compared, and
   ``pytest_runtest_makereport`` below prints that message without the
-  traceback (``--tb=short`` or ``--tb=long`` brings it back); other errors
-  keep theirs. Plain asserts
+  traceback (``--tb=short`` or ``--tb=long`` brings it back); an error that
+  escapes the check uncaught keeps its traceback (``pytest_runtest_makereport``
+  says which). Plain asserts
   are skipped under ``python -O``, so such a run is refused: by pytest's own
   warning where warnings are errors (this repository's settings), else by
   ``pytest_configure`` below.
@@ -81,9 +82,15 @@ def pytest_runtest_makereport(
     The message says what to fix; the traceback under it (the check's code,
     and the crash a check reports) is what a student scrolls past, hundreds
     of lines for a starter. Only an ``AssertionError`` raised in the check
-    file itself is shortened: any other error (a crash that reaches the
-    check, an assert in your own code or in Flask) keeps pytest's traceback,
-    which says where it happened. ``--tb=short``, ``--tb=long`` or
+    file itself is shortened. That includes a crash in your view that a
+    check catches and reports as an assert, as most checks do (exercises 2,
+    3, 5 and 8, for instance): the message names the exception, and
+    ``--tb=long`` shows where it was raised. An error that escapes the check
+    uncaught (an assert in your view or in Flask, in exercise 1 for
+    instance) keeps pytest's traceback, which says where it happened. One
+    raised while your file is imported gets a single line from
+    ``load_exercise`` below, with no traceback under any ``--tb`` style (run
+    ``python exercise.py`` to see where). ``--tb=short``, ``--tb=long`` or
     ``--tb=native`` brings the traceback back; pytest's default, ``auto``,
     given or not, is shortened here.
     """
