@@ -493,3 +493,18 @@ def test_a_registered_view_that_refuses_too_soon_is_told_so(
     path.write_text(solution.replace(wrong[0], wrong[1]), encoding="utf-8")
     messages = check_messages(exercise, path)
     assert any(expected in message for message in messages), messages
+
+
+@full_runs_only("a pytest process of its own")
+def test_a_class_registered_without_as_view_is_named(tmp_path: Path) -> None:
+    """Chapter 1's first mistake, in exercise 1: the check says what to do
+    instead of letting Flask's TypeError through."""
+    source = (SOLUTIONS / "01-shout.py").read_text(encoding="utf-8")
+    right = 'view_func=Shout.as_view("shout")'
+    assert right in source
+    wrong = tmp_path / "wrong.py"
+    wrong.write_text(source.replace(right, "view_func=Shout"), encoding="utf-8")
+    messages = check_messages("01-shout", wrong)
+    named = [m for m in messages if "register Shout.as_view('shout')" in m]
+    assert named, messages
+    assert "TypeError" in named[0]

@@ -8,16 +8,48 @@ PYTEST_DONT_REWRITE: every assert carries its own message (why, and what
 from __future__ import annotations
 
 from types import ModuleType
+from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
+
+
+class CheckingClient(FlaskClient):
+    """A test client whose request, if the app crashes, fails with a message.
+
+    An assert in your own code is left as it is: its traceback says where.
+    """
+
+    def open(self, *args: Any, **kwargs: Any) -> TestResponse:
+        try:
+            return super().open(*args, **kwargs)
+        except AssertionError:
+            raise
+        except Exception as error:
+            path = str(args[0]) if args else ""
+            path = path if len(path) <= 30 else path[:20] + "..."
+            where = f"{kwargs.get('method', 'GET')} {path}"
+            hint = ""
+            views = self.application.view_functions.values()
+            if any(isinstance(view, type) for view in views):
+                hint = (
+                    ": a class is registered as the view function itself, and "
+                    "Flask calls it with the URL variables; register "
+                    "Shout.as_view('shout')"
+                )
+            raise AssertionError(
+                f"{where} crashed the app ({type(error).__name__}: {error}){hint}; "
+                "a running app would answer 500"
+            ) from error
 
 
 @pytest.fixture
 def client(exercise: ModuleType) -> FlaskClient:
     app: Flask = exercise.create_app()
     app.testing = True  # an exception in your view reaches this check
+    app.test_client_class = CheckingClient
     return app.test_client()
 
 
