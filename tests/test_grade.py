@@ -508,3 +508,47 @@ def test_a_class_registered_without_as_view_is_named(tmp_path: Path) -> None:
     named = [m for m in messages if "register Shout.as_view('shout')" in m]
     assert named, messages
     assert "TypeError" in named[0]
+
+
+@full_runs_only("pytest processes of their own")
+def test_a_crash_a_check_reports_is_one_line_and_tb_long_shows_where(
+    tmp_path: Path,
+) -> None:
+    """The exercises' conftest: a crash in the view that a check catches and
+    reports as an assert (exercise 2's check() does) prints one message that
+    names the exception; --tb=long shows where it was raised."""
+    source = (SOLUTIONS / "02-spellcheck.py").read_text(encoding="utf-8")
+    marker = "        text = read_text()"
+    assert marker in source
+    crash = tmp_path / "crash.py"
+    crash.write_text(source.replace(marker, '        {}["x"]\n' + marker))
+    env = {"EXERCISE_MODULE_PATH": str(crash)}
+    short = check_run("chapters/exercises/02-spellcheck", env=env).stdout
+    assert "crashed the view (KeyError: 'x')" in short, short
+    assert "crash.py:" not in short, short
+    traced = check_run("chapters/exercises/02-spellcheck", "--tb=long", env=env)
+    assert "crash.py:" in traced.stdout, traced.stdout
+
+
+@full_runs_only("pytest processes of their own")
+@pytest.mark.parametrize("style", ["auto", "long", "native"])
+def test_an_import_error_is_one_line_with_its_line_number(
+    tmp_path: Path, style: str
+) -> None:
+    """An error while the student's file is imported: load_exercise's one
+    line names the line, under any --tb style; the starter's check report
+    shows a traceback under --tb=native too."""
+    broken = tmp_path / "broken.py"
+    broken.write_text('from viewlib import View\n\nraise ValueError("boom")\n')
+    result = check_run(
+        "chapters/exercises/01-shout",
+        f"--tb={style}",
+        env={"EXERCISE_MODULE_PATH": str(broken)},
+    )
+    line = "broken.py fails while Python imports it at line 3: ValueError: boom"
+    assert line in result.stdout, result.stdout
+    assert "Traceback" not in result.stdout
+    assert 'raise ValueError("boom")' not in result.stdout
+    if style == "native":
+        starter = check_run("chapters/exercises/01-shout", "--tb=native").stdout
+        assert "Traceback (most recent call last)" in starter, starter

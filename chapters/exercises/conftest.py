@@ -42,6 +42,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import sys
+import traceback
 from collections.abc import Generator, Iterator
 from pathlib import Path
 from types import ModuleType
@@ -80,19 +81,21 @@ def pytest_runtest_makereport(
     """A failed assert of the check prints its message, without the traceback.
 
     The message says what to fix; the traceback under it (the check's code,
-    and the crash a check reports) is what a student scrolls past, hundreds
-    of lines for a starter. Only an ``AssertionError`` raised in the check
+    and the crash a check reports) is what a student scrolls past: from a few
+    dozen lines to thousands for a starter (about 40 for exercise 11, over
+    3,000 for exercise 12). Only an ``AssertionError`` raised in the check
     file itself is shortened. That includes a crash in your view that a
-    check catches and reports as an assert, as most checks do (exercises 2,
-    3, 5 and 8, for instance): the message names the exception, and
+    check catches and reports as an assert, as several checks do for some or
+    all of their requests (exercises 1, 2, 5 and 8 for nearly every request,
+    exercise 3 for its bad-token cases): the message names the exception, and
     ``--tb=long`` shows where it was raised. An error that escapes the check
-    uncaught (an assert in your view or in Flask, in exercise 1 for
-    instance) keeps pytest's traceback, which says where it happened. One
-    raised while your file is imported gets a single line from
-    ``load_exercise`` below, with no traceback under any ``--tb`` style (run
-    ``python exercise.py`` to see where). ``--tb=short``, ``--tb=long`` or
-    ``--tb=native`` brings the traceback back; pytest's default, ``auto``,
-    given or not, is shortened here.
+    uncaught (an assert in your view, in exercise 1 for instance) keeps
+    pytest's traceback, which says where it happened. One raised while your
+    file is imported (a Flask assert in ``create_app()``, which the file
+    calls as it ends) gets a single line from ``load_exercise`` below, which
+    names the line of your file, with no traceback under any ``--tb`` style.
+    ``--tb=short``, ``--tb=long`` or ``--tb=native`` brings the traceback
+    back; pytest's default, ``auto``, given or not, is shortened here.
     """
     outcome = yield
     report = outcome.get_result()
@@ -165,13 +168,16 @@ def load_exercise(path: Path) -> ModuleType:
         spec.loader.exec_module(module)
     except Exception as error:
         problem = f"{type(error).__name__}: {error}"
+        line = error.lineno if isinstance(error, SyntaxError) else None
+        for frame in traceback.extract_tb(error.__traceback__):
+            if Path(frame.filename).resolve() == path.resolve():
+                line = frame.lineno  # the last line of the file on the way
     else:
         return module
     # Outside the except block, so that pytest shows this message alone.
+    at = f" at line {line}" if line else ""
     pytest.fail(
-        f"{path.name} fails while Python imports it: {problem} "
-        f"(run `python {path}` to see where)",
-        pytrace=False,
+        f"{path.name} fails while Python imports it{at}: {problem}", pytrace=False
     )
 
 
