@@ -82,18 +82,20 @@ def pytest_runtest_makereport(
 
     The message says what to fix; the traceback under it (the check's code,
     and the crash a check reports) is what a student scrolls past: from a few
-    dozen lines to thousands for a starter (about 40 for exercise 11, over
+    dozen lines to thousands for a starter (about 40 for exercise 11, about
     3,000 for exercise 12). Only an ``AssertionError`` raised in the check
     file itself is shortened. That includes a crash in your view that a
-    check catches and reports as an assert, as several checks do for some or
-    all of their requests (exercises 1, 2, 5 and 8 for nearly every request,
-    exercise 3 for its bad-token cases): the message names the exception, and
-    ``--tb=long`` shows where it was raised. An error that escapes the check
-    uncaught (an assert in your view, in exercise 1 for instance) keeps
-    pytest's traceback, which says where it happened. One raised while your
-    file is imported (a Flask assert in ``create_app()``, which the file
-    calls as it ends) gets a single line from ``load_exercise`` below, which
-    names the line of your file, with no traceback under any ``--tb`` style.
+    check catches and reports as an assert, as most checks do for all of
+    their requests or some (exercises 3 and 9: some): the message names the
+    exception, and ``--tb=long`` shows where it was raised. An error that
+    escapes the check uncaught (an assert in your view, in exercise 1 for
+    instance) keeps pytest's traceback, which says where it happened. One
+    raised while your file is imported (in most exercises the file ends with
+    ``app = create_app()``, so a Flask assert in ``create_app()`` is one;
+    exercises 9 and 12 do not) gets a single line from ``load_exercise``
+    below, with no traceback under any ``--tb`` style. That line names the
+    line of your file where Python reports the error: for a syntax error,
+    where the parser stopped, which on Python 3.9 may be after the mistake.
     ``--tb=short``, ``--tb=long`` or ``--tb=native`` brings the traceback
     back; pytest's default, ``auto``, given or not, is shortened here.
     """
@@ -171,7 +173,7 @@ def load_exercise(path: Path) -> ModuleType:
         line = error.lineno if isinstance(error, SyntaxError) else None
         for frame in traceback.extract_tb(error.__traceback__):
             if Path(frame.filename).resolve() == path.resolve():
-                line = frame.lineno  # the last line of the file on the way
+                line = frame.lineno  # the file's last line on the way to the error
     else:
         return module
     # Outside the except block, so that pytest shows this message alone.

@@ -33,7 +33,9 @@ class CheckingClient(FlaskClient):
             where = f"{kwargs.get('method', 'GET')} {path}"
             hint = ""
             views = self.application.view_functions.values()
-            if any(isinstance(view, type) for view in views):
+            if isinstance(error, TypeError) and any(
+                isinstance(view, type) for view in views
+            ):
                 hint = (
                     ": a class is registered as the view function itself, and "
                     "Flask calls it with the URL variables; register "
