@@ -531,7 +531,9 @@ def test_a_crash_a_check_reports_is_one_line_and_tb_long_shows_where(
         for line in failures.splitlines()[1:]
         if line.strip() and not line.startswith(("_", "="))  # headers
     ]
+    headers = [line for line in failures.splitlines() if line.startswith("_")]
     assert body, short
+    assert len(body) == len(headers), body  # one line under each test's header
     assert all(line.startswith("AssertionError: ") for line in body), body
     traced = check_run("chapters/exercises/02-spellcheck", "--tb=long", env=env)
     assert "crash.py:" in traced.stdout, traced.stdout
@@ -543,8 +545,9 @@ def test_an_import_error_is_one_line_with_its_line_number(
     tmp_path: Path, style: str
 ) -> None:
     """An error while the student's file is imported: load_exercise's one
-    line names the line, under any --tb style; the starter's check report
-    shows a traceback under --tb=native too."""
+    line names the line under every --tb style that prints reports (auto,
+    short, long, native, line; --tb=no prints none); the starter's check
+    report shows a traceback under --tb=native too."""
     broken = tmp_path / "broken.py"
     broken.write_text('from viewlib import View\n\nraise ValueError("boom")\n')
     result = check_run(

@@ -80,24 +80,16 @@ def pytest_runtest_makereport(
 ) -> Generator[None, Any, None]:
     """A failed assert of the check prints its message, without the traceback.
 
-    The message says what to fix; the traceback under it (the check's code,
-    and the crash a check reports) is what a student scrolls past: from a few
-    dozen lines to thousands for a starter (about 40 for exercise 11, about
-    3,000 for exercise 12). Only an ``AssertionError`` raised in the check
-    file itself is shortened. That includes a crash in your view that a
-    check catches and reports as an assert, as most checks do for all of
-    their requests or some (exercises 3 and 9: some): the message names the
-    exception, and ``--tb=long`` shows where it was raised. An error that
-    escapes the check uncaught (an assert in your view, in exercise 1 for
-    instance) keeps pytest's traceback, which says where it happened. One
-    raised while your file is imported (in most exercises the file ends with
-    ``app = create_app()``, so a Flask assert in ``create_app()`` is one;
-    exercises 9 and 12 do not) gets a single line from ``load_exercise``
-    below, with no traceback under any ``--tb`` style. That line names the
-    line of your file where Python reports the error: for a syntax error,
-    where the parser stopped, which on Python 3.9 may be after the mistake.
-    ``--tb=short``, ``--tb=long`` or ``--tb=native`` brings the traceback
-    back; pytest's default, ``auto``, given or not, is shortened here.
+    The message says what to fix; the traceback under it is what a student
+    scrolls past, from tens of lines to thousands for a starter. Only an
+    ``AssertionError`` raised in the check file is shortened; that includes
+    a crash in your view that a check catches and reports as an assert (the
+    message names the exception). An error that escapes the check uncaught
+    keeps pytest's traceback, which says where it happened. For a shortened
+    assert, ``--tb=short``, ``--tb=long`` or ``--tb=native`` brings the
+    traceback back (for a reported crash, down to where it was raised);
+    pytest's default, ``auto``, given or not, is shortened here. An error
+    while your file is imported is ``load_exercise``'s one line, below.
     """
     outcome = yield
     report = outcome.get_result()
@@ -156,7 +148,13 @@ def pytest_collectstart(collector: pytest.Collector) -> None:
 
 
 def load_exercise(path: Path) -> ModuleType:
-    """Import the file at *path* as the module ``exercise``, afresh."""
+    """Import the file at *path* as the module ``exercise``, afresh.
+
+    An error on the way fails each test with one line, under every ``--tb``
+    style that prints reports (``--tb=no`` prints none): the error, and the
+    line of the file where Python reports it (for a syntax error, the line
+    its message names, which may come after the mistake).
+    """
     if not path.is_file():
         pytest.fail(f"there is no file {path}", pytrace=False)
     spec = importlib.util.spec_from_file_location("exercise", path)
