@@ -531,10 +531,15 @@ def test_a_crash_a_check_reports_is_one_line_and_tb_long_shows_where(
         for line in failures.splitlines()[1:]
         if line.strip() and not line.startswith(("_", "="))  # headers
     ]
-    headers = [line for line in failures.splitlines() if line.startswith("_")]
     assert body, short
-    assert len(body) == len(headers), body  # one line under each test's header
     assert all(line.startswith("AssertionError: ") for line in body), body
+    sections = re.split(r"^_{3,}.*$", failures, flags=re.MULTILINE)[1:]
+    lines = [
+        [text for text in section.splitlines() if text.strip() and text[0] != "="]
+        for section in sections
+    ]
+    assert sections, failures
+    assert all(len(each) == 1 for each in lines), lines
     traced = check_run("chapters/exercises/02-spellcheck", "--tb=long", env=env)
     assert "crash.py:" in traced.stdout, traced.stdout
 
@@ -544,10 +549,11 @@ def test_a_crash_a_check_reports_is_one_line_and_tb_long_shows_where(
 def test_an_import_error_is_one_line_with_its_line_number(
     tmp_path: Path, style: str
 ) -> None:
-    """An error while the student's file is imported: load_exercise's one
-    line names the line under every --tb style that prints reports (auto,
-    short, long, native, line; --tb=no prints none); the starter's check
-    report shows a traceback under --tb=native too."""
+    """An error while the student's file is imported: each test's error
+    section is load_exercise's one line, naming the line, under every --tb
+    style that prints reports (auto, short, long, native, line; --tb=no
+    prints no section); the starter's report shows a traceback under
+    --tb=native too."""
     broken = tmp_path / "broken.py"
     broken.write_text('from viewlib import View\n\nraise ValueError("boom")\n')
     result = check_run(
@@ -556,17 +562,18 @@ def test_an_import_error_is_one_line_with_its_line_number(
         env={"EXERCISE_MODULE_PATH": str(broken)},
     )
     line = "broken.py fails while Python imports it at line 3: ValueError: boom"
-    if style != "no":  # --tb=no prints no section at all
+    if style != "no":
         errors = result.stdout[result.stdout.index("= ERRORS =") :]
-        first = errors.splitlines()[1:]  # the first error's header, then its body
-        body = []
-        for text in first[1:]:
-            if text.startswith(("_", "=")):
-                break
-            body.append(text)
-        assert [text for text in body if text.strip()] == [line], result.stdout
+        errors = errors[: errors.index("short test summary")]
+        sections = re.split(r"^_{3,}.*$", errors, flags=re.MULTILINE)[1:]
+        bodies = [
+            [text for text in section.splitlines() if text.strip() and text[0] != "="]
+            for section in sections
+        ]
+        assert len(bodies) == 5, result.stdout  # one per test of the check
+        assert all(body == [line] for body in bodies), bodies
     else:
-        assert "ValueError: boom" not in result.stdout
+        assert "= ERRORS =" not in result.stdout, result.stdout  # no section
     if style == "native":
         starter = check_run("chapters/exercises/01-shout", "--tb=native").stdout
         assert "Traceback (most recent call last)" in starter, starter

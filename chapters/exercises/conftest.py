@@ -89,7 +89,7 @@ def pytest_runtest_makereport(
     assert, ``--tb=short``, ``--tb=long`` or ``--tb=native`` brings the
     traceback back (for a reported crash, down to where it was raised);
     pytest's default, ``auto``, given or not, is shortened here. An error
-    while your file is imported is ``load_exercise``'s one line, below.
+    while your file is imported is ``load_exercise``'s one message, below.
     """
     outcome = yield
     report = outcome.get_result()
@@ -150,10 +150,13 @@ def pytest_collectstart(collector: pytest.Collector) -> None:
 def load_exercise(path: Path) -> ModuleType:
     """Import the file at *path* as the module ``exercise``, afresh.
 
-    An error on the way fails each test with one line, under every ``--tb``
-    style that prints reports (``--tb=no`` prints none): the error, and the
-    line of the file where Python reports it (for a syntax error, the line
-    its message names, which may come after the mistake).
+    An exception on the way makes each test an error at setup (pytest's
+    ERROR), reported in one message under every ``--tb`` style that prints
+    reports (``--tb=no`` prints none; ``-ra``'s short summary still shows it):
+    the error's text, and the line of the file where Python reports it (for
+    a syntax error in the file itself, the line its message names, which may
+    come after the mistake). ``sys.exit()`` in the file, not an exception,
+    keeps pytest's traceback.
     """
     if not path.is_file():
         pytest.fail(f"there is no file {path}", pytrace=False)
