@@ -577,3 +577,25 @@ def test_an_import_error_is_one_line_with_its_line_number(
     if style == "native":
         starter = check_run("chapters/exercises/01-shout", "--tb=native").stdout
         assert "Traceback (most recent call last)" in starter, starter
+
+
+#: What a starter hands the student finished, by exercise: the reference
+#: solution keeps it as given, so a fix to one is a fix to both.
+GIVEN = {"02-spellcheck": ["read_text"], "05-movies": ["error_as_json"]}
+
+
+@pytest.mark.parametrize("exercise", sorted(GIVEN))
+def test_the_solution_keeps_what_the_starter_gives(exercise: str) -> None:
+    def definitions(path: Path) -> dict[str, str | None]:
+        source = path.read_text(encoding="utf-8")
+        return {
+            node.name: ast.get_source_segment(source, node)
+            for node in ast.parse(source).body
+            if isinstance(node, (ast.FunctionDef, ast.ClassDef))
+        }
+
+    starter = definitions(EXERCISES / exercise / "exercise.py")
+    solution = definitions(SOLUTIONS / f"{exercise}.py")
+    for name in GIVEN[exercise]:
+        assert starter[name] is not None
+        assert solution.get(name) == starter[name], f"{name} differs in the solution"
