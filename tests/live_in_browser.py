@@ -65,6 +65,11 @@ FIGURES: dict[str, Any] = {}
 PATIENCE = 180
 RESULT = re.compile(r"^(\d+) passed, (\d+) failed$")
 LOST = "Python was restarted: examples above will run again before the next one."
+#: What Check my view says when viewcheck reports nothing.
+NO_FINDINGS = (
+    "No findings: none of the mistakes viewcheck knows "
+    "(it reads the code, it does not run it)."
+)
 EXERCISE_RESULT = re.compile(r"^(\d+) passed, (\d+) not passed$")
 
 
@@ -1067,7 +1072,7 @@ def test_check_my_view_lists_a_finding_then_none_then_a_syntax_error(
         "arguments[0].querySelector('[role=status]').textContent = ''", output
     )
     control.send_keys(Keys.ENTER)
-    assert checked_view(browser, control, output) == "No findings."
+    assert checked_view(browser, control, output) == NO_FINDINGS
     assert output.find_elements(By.CSS_SELECTOR, "li") == []
     # Broken syntax: the message, and the line the parser names.
     browser.execute_script(
@@ -1115,7 +1120,7 @@ def test_check_my_view_on_an_exercise_reads_its_editor(
     control = block.find_element(By.CSS_SELECTOR, '[data-live="viewcheck"]')
     output = block.find_element(By.CSS_SELECTOR, '[data-live="viewcheck-output"]')
     assert control.accessible_name == "Check my view: exercise 01-shout"
-    assert press_check_my_view(browser, control, output) == "No findings."
+    assert press_check_my_view(browser, control, output) == NO_FINDINGS
     editor = block.find_element(By.CSS_SELECTOR, '[data-live="code"]')
     browser.execute_script("arguments[0].textContent = arguments[1]", editor, DECORATED)
     assert press_check_my_view(browser, control, output) == "1 finding:"
@@ -1245,6 +1250,25 @@ def test_an_exercise_check_shows_the_hint(
         for line in lines
     ), lines
     assert block.get_attribute("data-live-state") == "failed"
+
+
+def test_an_exercise_check_lists_what_did_not_pass_first(
+    browser: webdriver.Chrome, base_url: str
+) -> None:
+    # The solution of exercise 1 without its escape: one check fails, and its
+    # line comes before the four that pass, whatever order they ran in.
+    open_page(browser, urljoin(base_url, "chapters/01-view.html"))
+    (block,) = blocks(browser, "exercise")
+    solution = (ROOT / "tests" / "exercise_solutions" / "01-shout.py").read_text()
+    unescaped = solution.replace("{escape(name.upper())}", "{name.upper()}")
+    assert unescaped != solution
+    editor = block.find_element(By.CSS_SELECTOR, '[data-live="code"]')
+    browser.execute_script("arguments[0].textContent = arguments[1]", editor, unescaped)
+    lines = finished_check(browser, block)
+    assert lines[0] == "4 passed, 1 not passed", lines
+    outcomes = [line[0] for line in lines[1:] if line[:1] in ("✓", "✗")]
+    assert outcomes == ["✗", "✓", "✓", "✓", "✓"], lines
+    assert lines[1].startswith("✗ test_markup_comes_back_escaped: failed"), lines
 
 
 #: The note a block marked ``% live: local-only`` shows, then what precedes it.

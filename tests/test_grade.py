@@ -581,7 +581,7 @@ def test_an_import_error_is_one_line_with_its_line_number(
 
 #: What a starter hands the student finished, by exercise: the reference
 #: solution keeps it as given, so a fix to one is a fix to both.
-GIVEN = {"02-spellcheck": ["read_text"], "05-movies": ["error_as_json"]}
+GIVEN = {"02-spellcheck": ["read_text"], "05-movies": ["read_json", "error_as_json"]}
 
 
 @pytest.mark.parametrize("exercise", sorted(GIVEN))

@@ -215,8 +215,8 @@ def test_get_json_silent_lets_a_recursion_error_out() -> None:
 
 @pytest.mark.skipif(not MEASURED, reason=UNMEASURED)
 def test_the_check_s_10_200_brackets_raise_recursion_error_under_the_limit() -> None:
-    # Exercise 5's hint: "the check sends 10,200 brackets, under this app's
-    # 10,240-byte limit", and that depth makes the json module raise.
+    # Exercise 5's check sends 10,200 brackets, under the app's 10,240-byte
+    # limit, and that depth makes the json module raise (read_json catches it).
     assert 10_200 < 10 * 1024
     assert parse_in_a_request(10_200, closed=False) == "RecursionError"
 
@@ -522,6 +522,42 @@ def test_exercise_5_s_year_range_refuses_true_even_as_an_int() -> None:
     assert isinstance(True, int)
     assert True == 1  # the equality the hint names
     assert True not in starter.YEARS
+
+
+def test_exercise_5_s_read_json_refuses_each_bad_body_in_json() -> None:
+    # Exercise 5's starter: read_json answers 415 for a body not sent as
+    # JSON, 413 for one over MAX_CONTENT_LENGTH (with a length, or chunked on
+    # Werkzeug's development server, which passes it on without one), and 400
+    # for one that does not parse, nested too deeply included; a good body
+    # comes back as whatever JSON value it is.
+    starter = load_exercise_file("chapters/exercises/05-movies/exercise.py")
+    app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = 10 * 1024
+
+    @app.put("/echo")
+    def echo() -> dict[str, object]:
+        return {"read": starter.read_json()}
+
+    app.register_error_handler(HTTPException, starter.error_as_json)
+    client = app.test_client()
+    as_json = {"content_type": "application/json"}
+    cases = [
+        ({"data": "title=Alien"}, 415),
+        ({"data": '{"title": ', **as_json}, 400),
+        ({"data": "[" * 10_200, **as_json}, 400),  # RecursionError, caught
+        ({"data": '"' + "x" * 20_000 + '"', **as_json}, 413),
+    ]
+    for body, status in cases:
+        response = client.put("/echo", **body)
+        assert (response.status_code, response.is_json) == (status, True), body
+        assert "error" in response.get_json()
+    assert client.put("/echo", json=[1, "two"]).json == {"read": [1, "two"]}
+    with werkzeug_serving(app) as base_url:
+        large = b'"' + b"x" * 20_000 + b'"'
+        status, answer = put_chunked(base_url, "/echo", large, "application/json")
+    assert status == 413
+    assert isinstance(answer, dict)
+    assert "error" in answer
 
 
 def test_exercise_5_with_inventory_s_error_as_json_answers_500_to_a_surrogate() -> None:
@@ -893,13 +929,18 @@ def status_line(base_url: str, request_bytes: bytes) -> bytes:
     return received.split(b"\r\n", 1)[0]
 
 
-def put_chunked(base_url: str, path: str, body: bytes) -> tuple[int, object]:
+def put_chunked(
+    base_url: str, path: str, body: bytes, content_type: str | None = None
+) -> tuple[int, object]:
     """PUT *body* in chunks (no Content-Length) with http.client."""
     import http.client
 
+    headers = {} if content_type is None else {"Content-Type": content_type}
     connection = http.client.HTTPConnection(base_url[7:], timeout=TIMEOUT)
     try:
-        connection.request("PUT", path, body=iter([body]), encode_chunked=True)
+        connection.request(
+            "PUT", path, body=iter([body]), headers=headers, encode_chunked=True
+        )
         response = connection.getresponse()
         data = response.read()
         answer = (

@@ -589,7 +589,12 @@
   }
 
   function showExercise(block, result) {
-    const lines = result.tests.map((t) => {
+    // What to fix first: the checks that did not pass, then those that did.
+    const ordered = [
+      ...result.tests.filter((t) => t.outcome !== "passed"),
+      ...result.tests.filter((t) => t.outcome === "passed"),
+    ];
+    const lines = ordered.map((t) => {
       if (t.outcome === "passed") return `✓ ${t.name}`;
       const message = t.message ? `\n    ${t.message.split("\n").join("\n    ")}` : "";
       return `✗ ${t.name}: ${t.outcome}${message}`;
@@ -695,7 +700,7 @@
       const where = answer.error.line ? ` (line ${answer.error.line})` : "";
       summary.textContent = `Cannot check this code: ${answer.error.message}${where}.`;
     } else if (!answer.findings.length) {
-      summary.textContent = "No findings.";
+      summary.textContent = "No findings: none of the mistakes viewcheck knows (it reads the code, it does not run it).";
     } else {
       const count = answer.findings.length + (answer.omitted || 0);
       summary.textContent = count === 1 ? "1 finding:" : `${count} findings:`;

@@ -76,8 +76,14 @@ class MovieStore:
             del self.movies[id]  # KeyError: no such movie
 
 
-def body(partial: bool = False) -> Movie:
-    """The request's movie fields, or abort with an error that names the problem."""
+def read_json() -> object:
+    """The request's body decoded from JSON (any JSON value), or abort.
+
+    415 for a body not sent as JSON; 413 for one over ``MAX_CONTENT_LENGTH``;
+    400 for one that does not parse, a document nested too deeply among them
+    (Python's ``json`` raises ``RecursionError`` for it, which is not a
+    ``ValueError``, so ``request.get_json()`` would let it out as a 500).
+    """
     if not request.is_json:
         abort(415, "send JSON, with Content-Type: application/json")
     limit = request.max_content_length  # Werkzeug < 2.3 reads past it: check here
@@ -89,9 +95,14 @@ def body(partial: bool = False) -> Movie:
     if limit is not None and chunked and len(request.get_data()) >= limit:
         abort(413, f"send at most {limit} bytes")  # get_data() is cached
     try:
-        data = request.get_json()
+        return request.get_json()
     except (BadRequest, RecursionError):  # RecursionError: nested too deep
         abort(400, "the body is not valid JSON")
+
+
+def body(partial: bool = False) -> Movie:
+    """The request's movie fields, or abort with an error that names the problem."""
+    data = read_json()
     try:
         return check(data, partial)
     except ValueError as error:
@@ -164,7 +175,7 @@ def error_as_json(error: HTTPException) -> Response:
 
 def create_app() -> Flask:
     app = Flask(__name__)
-    app.config["MAX_CONTENT_LENGTH"] = 10 * 1024  # bytes; body() checks it
+    app.config["MAX_CONTENT_LENGTH"] = 10 * 1024  # bytes; read_json checks it
     store = MovieStore()
     app.add_url_rule("/movies/", view_func=MovieGroup.as_view("movies", store))
     app.add_url_rule("/movies/<int:id>", view_func=MovieItem.as_view("movie", store))

@@ -21,31 +21,33 @@ never a 500, and changes nothing:
 
 - an unknown id: 404; a method a URL does not accept: 405 (keep the
   ``Allow`` header); any URL that matches no route: 404;
-- a body that is not JSON (mention "JSON" in the error), a JSON value that
-  is not an object, a missing field (PUT, POST), an unknown field such as
-  ``id``, a field of the wrong type or out of range: 400 or 422, with an
-  error that names the field (a body sent without a JSON ``Content-Type``
-  may get 415 instead, as ``inventory.py`` answers: the check takes any
-  4xx);
-- a body over 10,240 bytes (the app's ``MAX_CONTENT_LENGTH``): 413.
+- a JSON value that is not an object, a missing field (PUT, POST), an
+  unknown field such as ``id``, a field of the wrong type or out of range:
+  400 or 422, with an error that names the field;
+- a body that is not JSON (415 or 400), or over 10,240 bytes (413):
+  ``read_json`` below answers these for you.
 
 A ``PATCH`` or ``PUT`` with one bad field changes no field. Requests may
 arrive at the same time (a threaded server): ids must not repeat, and no
 movie may be lost.
 
-This file gives you two pieces like chapter 5's: ``MovieStore``, which
-keeps the movies behind a lock like ``inventory.py``'s ``Store`` (so the ids
-and the "no movie lost" rule are handled) but checks nothing (your check
-does), and ``error_as_json``, already registered, which turns each HTTP
-error Flask hands it into JSON (``abort(404)``, a 405 from the router). You
-write the rest: a function that checks a body, one that reads it as JSON,
-the two ``MethodView`` classes, and their registration. Chapter 5's
-``inventory.py`` shows almost every piece (not ``PUT``, nor the ranges: see
-the hints below): read it, then write your own, for this resource. A title
-need not be checked for lone surrogates (chapter 5's ``is_text`` does; the
-check sends no such title). Keep this file's ``error_as_json``: the check
-sends a lone surrogate as a field name, and an error that repeats it makes
-``inventory.py``'s version answer 500.
+This file gives you three pieces like those of chapter 5's ``inventory.py``:
+
+- ``MovieStore`` keeps the movies behind a lock, like ``inventory.py``'s
+  ``Store`` (so the ids and the "no movie lost" rule are handled), but
+  checks nothing;
+- ``read_json()`` returns the request's body decoded from JSON, whatever
+  JSON value it is, or stops the request with an error;
+- ``error_as_json``, already registered, turns each HTTP error Flask hands
+  it into JSON (``abort(404)``, a 405 from the router).
+
+You write the rest: a function that checks a movie's fields, the two
+``MethodView`` classes, and their registration. ``inventory.py`` shows each
+of these (``Store.check``, ``ItemAPI``, ``GroupAPI`` and ``register_api``):
+read it, then write your own, for this resource. Keep this file's
+``error_as_json``: the check sends a lone surrogate as a field name, and an
+error that repeats it makes ``inventory.py``'s version answer 500. A title
+need not be checked for lone surrogates (the check sends no such title).
 
 Hints, for what ``inventory.py`` does differently:
 
@@ -54,26 +56,9 @@ Hints, for what ``inventory.py`` does differently:
   the year's range refuses ``True`` as well, since ``True == 1``; a number
   without a range would not); add the ranges: ``year in YEARS``, and
   ``title.strip()`` for a title of only spaces.
-- ``PUT`` needs every field and ``PATCH`` some: ``Store.check(data,
-  partial=True)`` shows one check serving both.
-- A deeply nested body (``[[[[...``: the check sends 10,200 brackets, under
-  this app's 10,240-byte limit) makes Python's ``json`` module raise
-  ``RecursionError``, which is not a ``ValueError``, so
-  ``request.get_json()`` lets it out as a 500: catch it next to
-  ``BadRequest``, as ``inventory.py``'s ``request_json`` does (chapter 5,
-  "Reading the body").
-
-Beyond the check (optional): ``inventory.py``'s ``request_json`` also calls
-``refuse_too_large``, which answers 413 where Werkzeug does not (chapter 5's
-dropdown "``refuse_too_large``, and why ``RecursionError``" says where). Your
-app passes the check without it: the check takes any JSON 4xx for its large
-body, whose title is too long as well, though only a check like it gives
-the 413 asked for above on Werkzeug 2.2, and on any Werkzeug for a body
-that reaches the app without a length (a chunked body on Werkzeug's
-development server; waitress passes it on with one). To add it, copy the
-function and its imports into your file: an instructor's ``grade.py`` runs
-your file with only viewlib beside it, so an import from ``chapters/apps``
-would fail.
+- ``PUT`` needs every field and ``PATCH`` some (``inventory.py`` has no
+  ``PUT``): ``Store.check(data, partial=True)`` shows one check serving
+  both.
 
 Check your work with ``pytest chapters/exercises/05-movies``.
 
@@ -87,8 +72,8 @@ import json
 import threading
 from typing import Any
 
-from flask import Flask
-from werkzeug.exceptions import HTTPException
+from flask import Flask, abort, request
+from werkzeug.exceptions import BadRequest, HTTPException
 from werkzeug.wrappers import Response
 
 from viewlib import MethodView  # noqa: F401  (TODO: you will need it)
@@ -135,6 +120,30 @@ class MovieStore:
             del self.movies[id]
 
 
+def read_json() -> object:
+    """The request's body decoded from JSON (any JSON value), or abort.
+
+    415 for a body not sent as JSON; 413 for one over ``MAX_CONTENT_LENGTH``;
+    400 for one that does not parse, a document nested too deeply among them
+    (Python's ``json`` raises ``RecursionError`` for it, which is not a
+    ``ValueError``, so ``request.get_json()`` would let it out as a 500).
+    """
+    if not request.is_json:
+        abort(415, "send JSON, with Content-Type: application/json")
+    limit = request.max_content_length  # Werkzeug < 2.3 reads past it: check here
+    if limit is not None and (request.content_length or 0) > limit:
+        abort(413, f"send at most {limit} bytes")
+    # A chunked body has no length: Werkzeug 2.3+ stops reading at the limit
+    # (the body may be cut short), 2.2 reads it all. Either way: too large.
+    chunked = request.content_length is None
+    if limit is not None and chunked and len(request.get_data()) >= limit:
+        abort(413, f"send at most {limit} bytes")  # get_data() is cached
+    try:
+        return request.get_json()
+    except (BadRequest, RecursionError):  # RecursionError: nested too deep
+        abort(400, "the body is not valid JSON")
+
+
 def error_as_json(error: HTTPException) -> Response:
     """Any HTTP error with its status and headers (a 405's Allow too), in JSON.
 
@@ -150,17 +159,13 @@ def error_as_json(error: HTTPException) -> Response:
     return response
 
 
-# TODO: a function that checks a body (ValueError naming the problem), one
-# that reads the request's body as JSON and aborts with an error that names
-# the problem, an item view and a collection view (MethodView).
+# TODO: a function that checks a movie's fields (ValueError naming the
+# problem), an item view and a collection view (MethodView).
 
 
 def create_app() -> Flask:
     app = Flask(__name__)
-    # Werkzeug >= 2.3 answers 413 when a view reads a body whose Content-Length
-    # is above this many bytes; a chunked body passed on without a length
-    # (Werkzeug's development server), or Werkzeug 2.2, need refuse_too_large.
-    app.config["MAX_CONTENT_LENGTH"] = 10 * 1024
+    app.config["MAX_CONTENT_LENGTH"] = 10 * 1024  # bytes; read_json checks it
     store = MovieStore()  # noqa: F841  (TODO: give it to your views)
     # TODO: register the views at /movies/ and /movies/<int:id>.
     app.register_error_handler(HTTPException, error_as_json)
