@@ -67,8 +67,9 @@ RESULT = re.compile(r"^(\d+) passed, (\d+) failed$")
 LOST = "Python was restarted: examples above will run again before the next one."
 #: What Check my view says when viewcheck reports nothing.
 NO_FINDINGS = (
-    "No findings: none of the mistakes viewcheck knows "
-    "(it reads the code, it does not run it)."
+    "No findings: viewcheck found none of the mistakes it looks for (it reads the code "
+    "without running it, can miss a mistake written another way, and skips lines "
+    "marked # noqa)."
 )
 EXERCISE_RESULT = re.compile(r"^(\d+) passed, (\d+) not passed$")
 

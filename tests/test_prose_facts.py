@@ -526,13 +526,14 @@ def test_exercise_5_s_year_range_refuses_true_even_as_an_int() -> None:
 
 def test_exercise_5_s_read_json_refuses_each_bad_body_in_json() -> None:
     # Exercise 5's starter: read_json answers 415 for a body not sent as
-    # JSON, 413 for one over MAX_CONTENT_LENGTH (with a length, or chunked on
-    # Werkzeug's development server, which passes it on without one), and 400
-    # for one that does not parse, nested too deeply included; a good body
-    # comes back as whatever JSON value it is.
+    # JSON; 413 for one longer than MAX_CONTENT_LENGTH or, passed on without
+    # a length (chunked, on Werkzeug's development server), as long as it;
+    # 400 for one that does not parse, nested too deeply included; a good
+    # body comes back as whatever JSON value it is.
     starter = load_exercise_file("chapters/exercises/05-movies/exercise.py")
+    limit = 10 * 1024
     app = Flask(__name__)
-    app.config["MAX_CONTENT_LENGTH"] = 10 * 1024
+    app.config["MAX_CONTENT_LENGTH"] = limit
 
     @app.put("/echo")
     def echo() -> dict[str, object]:
@@ -540,24 +541,40 @@ def test_exercise_5_s_read_json_refuses_each_bad_body_in_json() -> None:
 
     app.register_error_handler(HTTPException, starter.error_as_json)
     client = app.test_client()
-    as_json = {"content_type": "application/json"}
-    cases = [
+
+    def text_of(size: int) -> bytes:
+        return b'"' + b"x" * (size - 2) + b'"'  # a JSON string, size bytes
+
+    as_json: dict[str, Any] = {"content_type": "application/json"}
+    cases: list[tuple[dict[str, Any], int]] = [
         ({"data": "title=Alien"}, 415),
+        ({"data": "x" * 20_000}, 415),  # not JSON comes first
         ({"data": '{"title": ', **as_json}, 400),
         ({"data": "[" * 10_200, **as_json}, 400),  # RecursionError, caught
-        ({"data": '"' + "x" * 20_000 + '"', **as_json}, 413),
+        ({"data": text_of(limit + 1), **as_json}, 413),
+        ({"data": text_of(20_000), **as_json}, 413),
     ]
     for body, status in cases:
         response = client.put("/echo", **body)
         assert (response.status_code, response.is_json) == (status, True), body
         assert "error" in response.get_json()
     assert client.put("/echo", json=[1, "two"]).json == {"read": [1, "two"]}
-    with werkzeug_serving(app) as base_url:
-        large = b'"' + b"x" * 20_000 + b'"'
-        status, answer = put_chunked(base_url, "/echo", large, "application/json")
-    assert status == 413
-    assert isinstance(answer, dict)
-    assert "error" in answer
+    at_the_limit = client.put("/echo", data=text_of(limit), **as_json)
+    assert at_the_limit.status_code == 200  # with its length: not too large
+    statuses = []
+    with werkzeug_serving(app) as base_url:  # chunked: passed on without a length
+        for size in (limit - 1, limit, 20_000):
+            status, answer = put_chunked(
+                base_url, "/echo", text_of(size), "application/json"
+            )
+            statuses.append(status)
+            assert isinstance(answer, dict)
+    assert statuses == [200, 413, 413]  # as long as the limit: refused
+    with serving(app) as base_url:  # waitress passes it on with its length
+        status, answer = put_chunked(
+            base_url, "/echo", text_of(limit), "application/json"
+        )
+    assert status == 200
 
 
 def test_exercise_5_with_inventory_s_error_as_json_answers_500_to_a_surrogate() -> None:

@@ -700,7 +700,9 @@
       const where = answer.error.line ? ` (line ${answer.error.line})` : "";
       summary.textContent = `Cannot check this code: ${answer.error.message}${where}.`;
     } else if (!answer.findings.length) {
-      summary.textContent = "No findings: none of the mistakes viewcheck knows (it reads the code, it does not run it).";
+      summary.textContent =
+        "No findings: viewcheck found none of the mistakes it looks for (it reads the code " +
+        "without running it, can miss a mistake written another way, and skips lines marked # noqa).";
     } else {
       const count = answer.findings.length + (answer.omitted || 0);
       summary.textContent = count === 1 ? "1 finding:" : `${count} findings:`;

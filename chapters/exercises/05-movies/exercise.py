@@ -24,8 +24,9 @@ never a 500, and changes nothing:
 - a JSON value that is not an object, a missing field (PUT, POST), an
   unknown field such as ``id``, a field of the wrong type or out of range:
   400 or 422, with an error that names the field;
-- a body that is not JSON (415 or 400), or over 10,240 bytes (413):
-  ``read_json`` below answers these for you.
+- a body not sent as JSON (415), not valid JSON (400), or too large for
+  the app's 10,240-byte limit (413): ``read_json`` below answers these for
+  you (its docstring says how).
 
 A ``PATCH`` or ``PUT`` with one bad field changes no field. Requests may
 arrive at the same time (a threaded server): ids must not repeat, and no
@@ -123,7 +124,9 @@ class MovieStore:
 def read_json() -> object:
     """The request's body decoded from JSON (any JSON value), or abort.
 
-    415 for a body not sent as JSON; 413 for one over ``MAX_CONTENT_LENGTH``;
+    415 for a body not sent as JSON; 413 for one longer than
+    ``MAX_CONTENT_LENGTH``, or, if the server passes it on without a length
+    (a chunked body on Werkzeug's development server), one as long as that;
     400 for one that does not parse, a document nested too deeply among them
     (Python's ``json`` raises ``RecursionError`` for it, which is not a
     ``ValueError``, so ``request.get_json()`` would let it out as a 500).
@@ -133,8 +136,10 @@ def read_json() -> object:
     limit = request.max_content_length  # Werkzeug < 2.3 reads past it: check here
     if limit is not None and (request.content_length or 0) > limit:
         abort(413, f"send at most {limit} bytes")
-    # A chunked body has no length: Werkzeug 2.3+ stops reading at the limit
-    # (the body may be cut short), 2.2 reads it all. Either way: too large.
+    # A body passed on without a length (chunked, on Werkzeug's development
+    # server; waitress gives it one): Werkzeug 2.3+ stops reading at the limit
+    # (the body may be cut short), 2.2 reads it all. One that reaches the
+    # limit may be longer: refused.
     chunked = request.content_length is None
     if limit is not None and chunked and len(request.get_data()) >= limit:
         abort(413, f"send at most {limit} bytes")  # get_data() is cached
