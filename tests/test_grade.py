@@ -510,6 +510,36 @@ def test_a_class_registered_without_as_view_is_named(tmp_path: Path) -> None:
     assert "TypeError" in named[0]
 
 
+@full_runs_only("a pytest process of its own")
+def test_exercise_5_s_starter_is_told_to_register_its_routes() -> None:
+    """Every check of exercise 5 on the starter names the missing routes,
+    rather than a 404 of its own."""
+    starter = EXERCISES / "05-movies" / "exercise.py"
+    messages = check_messages("05-movies", starter)
+    assert len(messages) == 30, messages
+    wanted = "needs the routes ['/movies/', '/movies/<int:id>']: register your views"
+    assert all(wanted in message for message in messages), messages
+
+
+@full_runs_only("a pytest process of its own")
+def test_exercise_5_s_check_names_the_request_and_the_app_s_error(
+    tmp_path: Path,
+) -> None:
+    """A PATCH that requires every field: the message says what was sent
+    and the error the app answered."""
+    source = (SOLUTIONS / "05-movies.py").read_text(encoding="utf-8")
+    partial = "return self.change(id, body(partial=True))"
+    assert partial in source
+    strict = tmp_path / "strict.py"
+    strict.write_text(source.replace(partial, "return self.change(id, body())"))
+    messages = check_messages("05-movies", strict)
+    expected = (
+        "PATCH /movies/1 with {'year': 1987} answered 400 BAD REQUEST "
+        "({'error': 'missing field(s): title'}), not 200"
+    )
+    assert any(expected in message for message in messages), messages
+
+
 @full_runs_only("pytest processes of their own")
 def test_a_crash_a_check_reports_is_one_line_and_tb_long_shows_where(
     tmp_path: Path,

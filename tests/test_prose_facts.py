@@ -112,7 +112,7 @@ from typing import Any
 
 import pytest
 from bounded_body import read_body
-from flask import Flask, current_app, g, request
+from flask import Flask, current_app, g, request, url_for
 from local_server import serving
 from werkzeug.exceptions import HTTPException
 from werkzeug.serving import make_server
@@ -513,6 +513,22 @@ def test_exercise_2_starter_answers_html_to_non_json_and_500_to_bad_json() -> No
     deep = {"data": "[" * 100_000, "content_type": "application/json"}
     for body in ({"json": ["hi"]}, {"json": {"words": "hi"}}, deep):
         assert client.post("/check", **body).status_code == 500
+
+
+def test_url_for_takes_host_and_prefix_from_the_request_or_server_name() -> None:
+    # The glossary's "request context": url_for takes the host and path
+    # prefix of its URLs from the request's; outside a request it needs
+    # SERVER_NAME, or a request context made by hand.
+    app = Flask(__name__)
+    app.add_url_rule("/page", "page", lambda: "page")
+    with app.test_request_context("/", base_url="http://example.org/prefix"):
+        assert url_for("page") == "/prefix/page"
+        assert url_for("page", _external=True) == "http://example.org/prefix/page"
+    with app.app_context(), pytest.raises(RuntimeError, match="SERVER_NAME"):
+        url_for("page")
+    app.config["SERVER_NAME"] = "example.org"
+    with app.app_context():
+        assert url_for("page", _external=True) == "http://example.org/page"
 
 
 def test_exercise_5_s_year_range_refuses_true_even_as_an_int() -> None:

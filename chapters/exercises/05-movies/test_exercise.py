@@ -34,8 +34,23 @@ def client(app: Flask) -> FlaskClient:
     return app.test_client()
 
 
+#: The routes the task asks for, as create_app() registers them.
+ROUTES = {"/movies/", "/movies/<int:id>"}
+
+
+def has_the_routes(app: Flask, what: str) -> None:
+    """Without the task's routes every request is a 404: say that instead."""
+    routes = {rule.rule for rule in app.url_map.iter_rules()}
+    assert routes >= ROUTES, (
+        f"{what} needs the routes {sorted(ROUTES)}: register your views there "
+        f"in create_app() (the app has {sorted(routes)})"
+    )
+
+
 def send(client: FlaskClient, method: str, url: str, **body: Any) -> TestResponse:
-    """Send a request; a crash in the app becomes a message that says so."""
+    """Send a request; a crash in the app becomes a message that says so, and
+    so does an app without the task's routes."""
+    has_the_routes(client.application, f"{method} {url}")
     try:
         return client.open(url, method=method, **body)
     except Exception as crash:
@@ -46,11 +61,15 @@ def send(client: FlaskClient, method: str, url: str, **body: Any) -> TestRespons
 
 
 def expect(response: TestResponse, status: int, what: str) -> Any:
-    """Check the status; return the JSON body."""
+    """Check the status, naming the app's JSON error if it sent one; return
+    the JSON body."""
+    data = response.get_json(silent=True)
+    error = data.get("error") if isinstance(data, dict) else None
+    said = f" ({{'error': {error!r}}})" if error is not None else ""
     assert response.status_code == status, (
-        f"{what} answered {response.status}, not {status}"
+        f"{what} answered {response.status}{said}, not {status}"
     )
-    return response.get_json(silent=True)
+    return data
 
 
 def expect_json_error(response: TestResponse, what: str, keyword: str = "") -> None:
@@ -102,10 +121,16 @@ def test_movies_are_created_listed_and_read(client: FlaskClient) -> None:
 def test_put_replaces_and_patch_changes(client: FlaskClient) -> None:
     create(client, ALIEN)
     replaced = {"title": "Aliens", "year": 1986}
-    answer = expect(send(client, "PUT", "/movies/1", json=replaced), 200, "PUT")
+    answer = expect(
+        send(client, "PUT", "/movies/1", json=replaced),
+        200,
+        f"PUT /movies/1 with {replaced}",
+    )
     assert answer == {"id": 1, **replaced}, f"PUT /movies/1 answered {answer}"
     answer = expect(
-        send(client, "PATCH", "/movies/1", json={"year": 1987}), 200, "PATCH"
+        send(client, "PATCH", "/movies/1", json={"year": 1987}),
+        200,
+        "PATCH /movies/1 with {'year': 1987}",
     )
     assert answer == {"id": 1, "title": "Aliens", "year": 1987}, (
         "PATCH /movies/1 with {'year': 1987} must keep the title; "
@@ -209,6 +234,7 @@ def test_a_bad_change_changes_nothing(client: FlaskClient, method: str) -> None:
 
 def test_concurrent_posts_get_distinct_ids(app: Flask) -> None:
     """Eight real threads, each with its own client, create 20 movies each."""
+    has_the_routes(app, "POST /movies/")
     statuses = [Counter[int]() for _ in range(8)]
 
     def add_movies(client: FlaskClient, counts: Counter[int]) -> None:
@@ -250,7 +276,4 @@ def test_the_views_are_method_views(app: Flask) -> None:
         assert "MethodView" in names, (
             f"{rule.rule} must be served by a MethodView subclass, through as_view"
         )
-    rules = {rule.rule for rule in app.url_map.iter_rules()}
-    assert {"/movies/", "/movies/<int:id>"} <= rules, (
-        f"register /movies/ and /movies/<int:id>; the app has {sorted(rules)}"
-    )
+    has_the_routes(app, "the check")
