@@ -68,8 +68,8 @@ LOST = "Python was restarted: examples above will run again before the next one.
 #: What Check my view says when viewcheck reports nothing.
 NO_FINDINGS = (
     "No findings: viewcheck found none of the mistakes it looks for (it reads the code "
-    "without running it, can miss a mistake written another way, and skips lines "
-    "marked # noqa)."
+    "without running it, can miss a mistake written another way, and leaves out a "
+    "finding whose line says # noqa, alone or with the finding's code)."
 )
 EXERCISE_RESULT = re.compile(r"^(\d+) passed, (\d+) not passed$")
 

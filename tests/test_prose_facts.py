@@ -531,6 +531,18 @@ def test_url_for_takes_host_and_prefix_from_the_request_or_server_name() -> None
         assert url_for("page", _external=True) == "http://example.org/page"
 
 
+def test_the_store_answers_bad_data_with_value_error_whatever_the_names() -> None:
+    # Chapter 5, "The store": "Bad data raises ValueError" -- from Python too,
+    # where a field name need not be a string, as it always is from JSON.
+    from inventory import Store
+
+    shelf = Store("book", title=str, year=int)
+    for data in ({1: "x"}, {None: 1}, {"\ud800": 1}, ["Dune"], {"year": True}):
+        with pytest.raises(ValueError):
+            shelf.create(data)
+    assert shelf.all() == []
+
+
 def test_exercise_5_s_year_range_refuses_true_even_as_an_int() -> None:
     # Exercise 5's hint: bool is a subclass of int, but "here the year's range
     # refuses True as well, since True == 1; a number without a range would not".
@@ -543,9 +555,11 @@ def test_exercise_5_s_year_range_refuses_true_even_as_an_int() -> None:
 def test_exercise_5_s_read_json_refuses_each_bad_body_in_json() -> None:
     # Exercise 5's starter: read_json answers 415 for a body not sent as
     # JSON; 413 for one longer than MAX_CONTENT_LENGTH or, passed on without
-    # a length (chunked, on Werkzeug's development server), as long as it;
-    # 400 for one that does not parse, nested too deeply included; a good
-    # body comes back as whatever JSON value it is.
+    # a length but marked complete (chunked, on Werkzeug's development
+    # server), as long as it; 400 for one that does not parse, or is nested
+    # too deeply for Python's json, and for a body with neither a length nor
+    # that mark (Werkzeug reads none); a good body comes back as whatever
+    # JSON value it is.
     starter = load_exercise_file("chapters/exercises/05-movies/exercise.py")
     limit = 10 * 1024
     app = Flask(__name__)
@@ -575,6 +589,26 @@ def test_exercise_5_s_read_json_refuses_each_bad_body_in_json() -> None:
         assert (response.status_code, response.is_json) == (status, True), body
         assert "error" in response.get_json()
     assert client.put("/echo", json=[1, "two"]).json == {"read": [1, "two"]}
+    # Valid JSON, 5,000 deep in 10,000 bytes: whether it is too deep is
+    # Python's json module's to say (3.13 parses it, 3.9 to 3.12 do not).
+    deep = "[" * 5_000 + "]" * 5_000
+    try:
+        json.loads(deep)
+        expected = 200
+    except RecursionError:
+        expected = 400
+    assert client.put("/echo", data=deep, **as_json).status_code == expected
+    # Chunked, through the test client: no length, and not marked complete.
+    unmarked = client.put(
+        "/echo",
+        input_stream=io.BytesIO(b"[1]"),
+        headers={"Transfer-Encoding": "chunked"},
+        **as_json,
+    )
+    assert (unmarked.status_code, unmarked.get_json()) == (
+        400,
+        {"error": "the body is not valid JSON, or is nested too deeply"},
+    )
     at_the_limit = client.put("/echo", data=text_of(limit), **as_json)
     assert at_the_limit.status_code == 200  # with its length: not too large
     statuses = []

@@ -702,7 +702,8 @@
     } else if (!answer.findings.length) {
       summary.textContent =
         "No findings: viewcheck found none of the mistakes it looks for (it reads the code " +
-        "without running it, can miss a mistake written another way, and skips lines marked # noqa).";
+        "without running it, can miss a mistake written another way, and leaves out a finding " +
+        "whose line says # noqa, alone or with the finding's code).";
     } else {
       const count = answer.findings.length + (answer.omitted || 0);
       summary.textContent = count === 1 ? "1 finding:" : `${count} findings:`;

@@ -37,8 +37,8 @@ def is_text(value: str) -> bool:
 
 
 def check_names(data: dict[Any, Any]) -> None:
-    """Raise ValueError if a field name is not valid text."""
-    if not all(is_text(field) for field in data):
+    """Raise ValueError if a field name is not valid text (or not a str)."""
+    if not all(isinstance(field, str) and is_text(field) for field in data):
         raise ValueError("field names must be valid text")
 
 

@@ -24,9 +24,9 @@ never a 500, and changes nothing:
 - a JSON value that is not an object, a missing field (PUT, POST), an
   unknown field such as ``id``, a field of the wrong type or out of range:
   400 or 422, with an error that names the field;
-- a body not sent as JSON (415), not valid JSON (400), or too large for
-  the app's 10,240-byte limit (413): ``read_json`` below answers these for
-  you (its docstring says how).
+- a body not sent as JSON (415), not valid JSON or nested too deeply for
+  Python's parser (400), or too large for the app's 10,240-byte limit
+  (413): ``read_json`` below answers these for you.
 
 A ``PATCH`` or ``PUT`` with one bad field changes no field. Requests may
 arrive at the same time (a threaded server): ids must not repeat, and no
@@ -50,13 +50,14 @@ read it, then write your own, for this resource. Keep this file's
 error that repeats it makes ``inventory.py``'s version answer 500. A title
 need not be checked for lone surrogates (the check sends no such title).
 
-Hints, for what ``inventory.py`` does differently:
+Hints:
 
-- Its ``check_value`` tests types with ``type(value) is int``, because JSON
-  ``true`` arrives as ``True`` and ``bool`` is a subclass of ``int`` (here
-  the year's range refuses ``True`` as well, since ``True == 1``; a number
-  without a range would not); add the ranges: ``year in YEARS``, and
-  ``title.strip()`` for a title of only spaces.
+- Test a type with ``type(value) is int``, as its ``check_value`` does:
+  JSON ``true`` arrives as ``True``, and ``bool`` is a subclass of ``int``,
+  so ``isinstance(True, int)`` is true (here the year's range refuses
+  ``True`` anyway, since ``True == 1``; a number without a range would
+  not). Add the ranges: ``year in YEARS``, and ``title.strip()`` for a
+  title of only spaces.
 - ``PUT`` needs every field and ``PATCH`` some (``inventory.py`` has no
   ``PUT``): ``Store.check(data, partial=True)`` shows one check serving
   both.
@@ -124,29 +125,29 @@ class MovieStore:
 def read_json() -> object:
     """The request's body decoded from JSON (any JSON value), or abort.
 
-    415 for a body not sent as JSON; 413 for one longer than
-    ``MAX_CONTENT_LENGTH``, or, if the server passes it on without a length
-    (a chunked body on Werkzeug's development server), one as long as that;
-    400 for one that does not parse, a document nested too deeply among them
-    (Python's ``json`` raises ``RecursionError`` for it, which is not a
-    ``ValueError``, so ``request.get_json()`` would let it out as a 500).
+    415 for a body not sent as JSON; 413 for one too large for
+    ``MAX_CONTENT_LENGTH`` (the comments below say how it is measured); 400
+    for one that does not parse, or is nested too deeply for Python's
+    ``json`` (which raises ``RecursionError``, not a ``ValueError``, so
+    ``request.get_json()`` would let it out as a 500).
     """
     if not request.is_json:
         abort(415, "send JSON, with Content-Type: application/json")
     limit = request.max_content_length  # Werkzeug < 2.3 reads past it: check here
     if limit is not None and (request.content_length or 0) > limit:
         abort(413, f"send at most {limit} bytes")
-    # A body passed on without a length (chunked, on Werkzeug's development
-    # server; waitress gives it one): Werkzeug 2.3+ stops reading at the limit
-    # (the body may be cut short), 2.2 reads it all. One that reaches the
-    # limit may be longer: refused.
+    # A body passed on without a length but marked complete (a chunked body
+    # on Werkzeug's development server; waitress gives it a length instead):
+    # Werkzeug 2.3+ stops reading at the limit (the body may be cut short),
+    # 2.2 reads it all. One that reaches the limit may be longer: refused.
+    # (With neither a length nor that mark, Werkzeug reads no body: a 400.)
     chunked = request.content_length is None
     if limit is not None and chunked and len(request.get_data()) >= limit:
         abort(413, f"send at most {limit} bytes")  # get_data() is cached
     try:
         return request.get_json()
     except (BadRequest, RecursionError):  # RecursionError: nested too deep
-        abort(400, "the body is not valid JSON")
+        abort(400, "the body is not valid JSON, or is nested too deeply")
 
 
 def error_as_json(error: HTTPException) -> Response:

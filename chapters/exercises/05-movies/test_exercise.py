@@ -178,7 +178,7 @@ BAD_BODIES: list[tuple[str, dict[str, Any], str]] = [
     ("a form, not JSON", {"data": {"title": "Alien"}}, "json"),
     ("broken JSON", {"data": '{"title": ', "content_type": "application/json"}, "json"),
     (
-        "JSON nested 10,200 deep (under the 10,240-byte limit)",
+        "10,200 open brackets, unfinished JSON (under the 10,240-byte limit)",
         {"data": "[" * 10_200, "content_type": "application/json"},
         "",
     ),
@@ -226,10 +226,16 @@ def test_a_bad_change_changes_nothing(client: FlaskClient, method: str) -> None:
         f"{method} with a good title and a bad year must change nothing; "
         f"the movie is now {read}"
     )
+    response = send(client, method, "/movies/1", json={**ALIEN, "id": 7})
+    expect_json_error(response, f"{method} with an id of its own", "id")
+    read = send(client, "GET", "/movies/1").get_json(silent=True)
+    assert read == {"id": 1, **ALIEN}, (
+        f"{method} with an id of its own must change nothing; the movie is now {read}"
+    )
     response = send(
         client, method, "/movies/1", data="[" * 10_200, content_type="application/json"
     )
-    expect_json_error(response, f"{method} with JSON nested 10,200 deep")
+    expect_json_error(response, f"{method} with 10,200 open brackets")
 
 
 def test_concurrent_posts_get_distinct_ids(app: Flask) -> None:
