@@ -537,8 +537,15 @@ def test_the_store_answers_bad_data_with_value_error_whatever_the_names() -> Non
     from inventory import Store
 
     shelf = Store("book", title=str, year=int)
-    for data in ({1: "x"}, {None: 1}, {"\ud800": 1}, ["Dune"], {"year": True}):
-        with pytest.raises(ValueError):
+    bad: list[object] = [
+        {1: "x"},
+        {None: 1},
+        {"\ud800": 1},
+        ["Dune"],
+        {"title": "Dune", "year": True},
+    ]
+    for data in bad:
+        with pytest.raises(ValueError, match="must"):
             shelf.create(data)
     assert shelf.all() == []
 
