@@ -107,7 +107,9 @@ def docs(session: nox.Session) -> None:
     # Offline, it says why and the site builds without it: Run says so too.
     session.run(sys.executable, "_ext/live/fetch.py", "--optional")
     session.run(*BUILD_SITE)
-    session.log("Open _build/html/index.html in a browser.")
+    # Opened as a file, a page's Run controls say they need a server
+    # (live.js, readManifest): `serve` is one.
+    session.log("Built _build/html. To read it with its Run controls: nox -s serve")
 
 
 def browser_checks() -> list[str]:

@@ -28,10 +28,8 @@ class Hello(View):
         return f"Hello, {escape(name)}!"
 
 
-#: The largest number of digits /square accepts. By default Python refuses to
-#: turn an int of more than 4,300 digits into text (sys.set_int_max_str_digits
-#: adjusts the limit), so an unbounded square would fail while being sent as
-#: JSON (a 500) for a number of 2,151 to 4,300 digits (chapter 1 shows it).
+#: The largest number of digits /square accepts: without a bound, a square
+#: too long for Python to turn into text would fail as JSON, a 500 (chapter 1).
 MAX_DIGITS = 100
 
 
