@@ -69,7 +69,7 @@ LOST = "Python was restarted: examples above will run again before the next one.
 NO_FINDINGS = (
     "No findings: viewcheck found none of the mistakes it looks for (it reads the code "
     "without running it, can miss a mistake written another way, and leaves out a "
-    "finding whose line says # noqa, alone or with the finding's code)."
+    "finding whose line has a # noqa comment naming its code, or no code)."
 )
 EXERCISE_RESULT = re.compile(r"^(\d+) passed, (\d+) not passed$")
 

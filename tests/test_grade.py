@@ -517,8 +517,25 @@ def test_exercise_5_s_starter_is_told_to_register_its_routes() -> None:
     starter = EXERCISES / "05-movies" / "exercise.py"
     messages = check_messages("05-movies", starter)
     assert len(messages) == 30, messages
-    wanted = "needs the routes ['/movies/', '/movies/<int:id>']: register your views"
+    wanted = "no route answers /movies/, /movies/1: register your views at /movies/"
     assert all(wanted in message for message in messages), messages
+
+
+@full_runs_only("a pytest process of its own")
+def test_exercise_5_s_check_takes_the_item_route_however_it_is_spelled(
+    tmp_path: Path,
+) -> None:
+    """The check looks for a route that answers /movies/1, not for the rule's
+    text: a working answer whose rule reads /movies/<int(min=1):id> passes."""
+    source = (SOLUTIONS / "05-movies.py").read_text(encoding="utf-8")
+    rule = '"/movies/<int:id>"'
+    assert rule in source
+    spelled = tmp_path / "spelled.py"
+    spelled.write_text(source.replace(rule, '"/movies/<int(min=1):id>"'))
+    summary = run_pytest(
+        "chapters/exercises/05-movies", EXERCISE_MODULE_PATH=str(spelled)
+    )
+    assert summary.startswith("30 passed"), summary
 
 
 @full_runs_only("a pytest process of its own")

@@ -151,6 +151,14 @@ def test_noqa_is_read_as_flake8_reads_it() -> None:
     # (flake8 also takes NOQA and prefixes such as CBV1).
     assert [f.code for f in check_source(source + "  # NOQA: CBV106")] == ["CBV106"]
     assert [f.code for f in check_source(source + "  # noqa: CBV1")] == ["CBV106"]
+    # A colon with codes viewcheck cannot read silences nothing (it is not
+    # read as a bare noqa), and a noqa inside a string is not a comment.
+    for unread in ("  # noqa: cbv106", "  # noqa : E501", "  # noqa:"):
+        assert [f.code for f in check_source(source + unread)] == ["CBV106"], unread
+    assert check_source(source + "  # noqa : CBV106") == []
+    in_a_string = source[:-2] + " # noqa']"
+    assert in_a_string.endswith("methods = ['PUT # noqa']")
+    assert [f.code for f in check_source(in_a_string)] == ["CBV106"]
 
 
 def test_check_source_raises_syntax_error_for_too_deep_source_named_by_filename() -> (

@@ -18,8 +18,10 @@ thing).
 from __future__ import annotations
 
 import ast
+import io
 import re
 import sys
+import tokenize
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Union
@@ -96,7 +98,11 @@ CHECK_WORDS = (
 )
 #: The words of a name: split at underscores and where a capital follows.
 WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z0-9]+")
-NOQA = re.compile(r"#\s*noqa(?::\s*(?P<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*))?")
+#: A ``# noqa`` comment: alone it silences every finding on its line; with a
+#: colon, only the codes it lists (none, if they are not upper-case codes).
+NOQA = re.compile(
+    r"#\s*noqa(?P<colon>\s*:\s*(?P<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*)?)?"
+)
 
 
 @dataclass(frozen=True)
@@ -968,13 +974,31 @@ def shadowed_in_init(cls: ClassInfo, name: str) -> bool:
     )
 
 
-def suppressed(line: str, code: str) -> bool:
-    """Whether a ``# noqa`` comment on this line silences ``code``."""
-    match = NOQA.search(line)
+def suppressed(comment: str, code: str) -> bool:
+    """Whether a line's comment, such as ``# noqa: CBV102``, silences ``code``."""
+    match = NOQA.search(comment)
     if match is None:
         return False
-    codes = match.group("codes")
-    return codes is None or code in re.split(r"[,\s]+", codes)
+    if match.group("colon") is None:
+        return True
+    codes = match.group("codes") or ""
+    return code in re.split(r"[,\s]+", codes)
+
+
+def comments(source: str) -> dict[int, str]:
+    """The comment on each line of ``source`` that has one, by line number.
+
+    Read with ``tokenize``, so a ``# noqa`` inside a string is not a comment.
+    """
+    found: dict[int, str] = {}
+    tokens = tokenize.generate_tokens(io.StringIO(source).readline)
+    try:
+        for token in tokens:
+            if token.type == tokenize.COMMENT:
+                found[token.start[0]] = token.string
+    except (tokenize.TokenError, SyntaxError):  # parsed already: not expected
+        pass
+    return found
 
 
 def check_tree(tree: ast.Module, filename: str) -> list[Finding]:
@@ -1060,7 +1084,6 @@ def analyse(source: str, filename: str) -> tuple[list[Finding], list[Finding]]:
     nested too deeply to analyse (the checker recurses through the tree, and
     on Python 3.9 and 3.10 the parser itself can crash: see :func:`parse`).
     """
-    lines = source.splitlines()
     try:
         findings = check_tree(parse(source, filename), filename)
     except (RecursionError, MemoryError) as error:
@@ -1070,9 +1093,10 @@ def analyse(source: str, filename: str) -> tuple[list[Finding], list[Finding]]:
         raise SyntaxError(str(error), (filename, 1, 0, "")) from None
     kept: list[Finding] = []
     silenced: list[Finding] = []
+    by_line = comments(source) if findings else {}
     for finding in findings:
-        line = lines[finding.line - 1] if 0 < finding.line <= len(lines) else ""
-        (silenced if suppressed(line, finding.code) else kept).append(finding)
+        comment = by_line.get(finding.line, "")
+        (silenced if suppressed(comment, finding.code) else kept).append(finding)
     return kept, silenced
 
 

@@ -96,8 +96,9 @@ def read_json() -> object:
     # 2.2 reads it all. One that reaches the limit may be longer: refused.
     # (With neither a length nor that mark, Werkzeug reads no body: a 400.)
     chunked = request.content_length is None
+    # get_data() keeps what it read, for get_json() below.
     if limit is not None and chunked and len(request.get_data()) >= limit:
-        abort(413, f"send at most {limit} bytes")  # get_data() is cached
+        abort(413, f"send fewer than {limit} bytes, or send a Content-Length")
     try:
         return request.get_json()
     except (BadRequest, RecursionError):  # RecursionError: nested too deep

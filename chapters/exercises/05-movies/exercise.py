@@ -10,7 +10,7 @@ a ``year`` (an integer from 1888 to 2100; ``true``, ``1979.0`` and
   ``[{"id": 1, "title": "Alien", "year": 1979}]``;
 - ``POST /movies/``: 201, the new movie as JSON, and the header
   ``Location: /movies/<id>``;
-- ``GET /movies/<id>``: 200, the movie;
+- ``GET /movies/<id>`` (the rule ``/movies/<int:id>``): 200, the movie;
 - ``PUT /movies/<id>``: 200, the movie with both fields replaced (both
   required);
 - ``PATCH /movies/<id>``: 200, the movie with the fields sent replaced;
@@ -25,8 +25,9 @@ never a 500, and changes nothing:
   unknown field such as ``id``, a field of the wrong type or out of range:
   400 or 422, with an error that names the field;
 - a body not sent as JSON (415), not valid JSON or nested too deeply for
-  Python's parser (400), or too large for the app's 10,240-byte limit
-  (413): ``read_json`` below answers these for you.
+  Python's parser (400), or too large (413: over the app's limit of 10,240
+  bytes, or as long as that when sent without a length): ``read_json``
+  below answers these for you.
 
 A ``PATCH`` or ``PUT`` with one bad field changes no field. Requests may
 arrive at the same time (a threaded server): ids must not repeat, and no
@@ -52,12 +53,12 @@ need not be checked for lone surrogates (the check sends no such title).
 
 Hints:
 
-- Test a type with ``type(value) is int``, as its ``check_value`` does:
-  JSON ``true`` arrives as ``True``, and ``bool`` is a subclass of ``int``,
-  so ``isinstance(True, int)`` is true (here the year's range refuses
-  ``True`` anyway, since ``True == 1``; a number without a range would
-  not). Add the ranges: ``year in YEARS``, and ``title.strip()`` for a
-  title of only spaces.
+- Test a type with ``type(value) is int``, as ``inventory.py``'s
+  ``check_value`` does: JSON ``true`` arrives as ``True``, and ``bool`` is
+  a subclass of ``int``, so ``isinstance(True, int)`` is true (here the
+  year's range refuses ``True`` anyway, since ``True == 1``; a number
+  without a range would not). Add the ranges: ``year in YEARS``, and
+  ``title.strip()`` for a title of only spaces.
 - ``PUT`` needs every field and ``PATCH`` some (``inventory.py`` has no
   ``PUT``): ``Store.check(data, partial=True)`` shows one check serving
   both.
@@ -142,8 +143,9 @@ def read_json() -> object:
     # 2.2 reads it all. One that reaches the limit may be longer: refused.
     # (With neither a length nor that mark, Werkzeug reads no body: a 400.)
     chunked = request.content_length is None
+    # get_data() keeps what it read, for get_json() below.
     if limit is not None and chunked and len(request.get_data()) >= limit:
-        abort(413, f"send at most {limit} bytes")  # get_data() is cached
+        abort(413, f"send fewer than {limit} bytes, or send a Content-Length")
     try:
         return request.get_json()
     except (BadRequest, RecursionError):  # RecursionError: nested too deep
