@@ -364,7 +364,8 @@
     manifest ??= (async () => {
       if (location.protocol === "file:") {
         throw new Unavailable(
-          "browsers do not let a page opened from a file load WebAssembly; serve the site " +
+          "browsers do not let a page opened from a file fetch the runtime's files or start " +
+            "its worker; serve the site " +
             "(python -m http.server -d _build/html) and open it at http://127.0.0.1:8000",
         );
       }

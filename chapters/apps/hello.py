@@ -28,8 +28,9 @@ class Hello(View):
         return f"Hello, {escape(name)}!"
 
 
-#: The largest number of digits /square accepts: without a bound, a square
-#: too long for Python to turn into text would fail as JSON, a 500 (chapter 1).
+#: The most digits of a number /square squares (leading zeros do not count):
+#: without a bound, a square too long for Python to turn into text would fail
+#: as JSON, a 500 (chapter 1).
 MAX_DIGITS = 100
 
 
