@@ -69,7 +69,8 @@ LOST = "Python was restarted: examples above will run again before the next one.
 NO_FINDINGS = (
     "No findings: viewcheck found none of the mistakes it looks for (it reads the code "
     "without running it, can miss a mistake written another way, and leaves out a "
-    "finding whose line has a # noqa comment naming its code, or no code)."
+    "finding whose line has a # noqa comment, alone or followed by a colon and the "
+    "finding's code (lower-case noqa, upper-case code)."
 )
 EXERCISE_RESULT = re.compile(r"^(\d+) passed, (\d+) not passed$")
 

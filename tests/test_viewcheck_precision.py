@@ -137,7 +137,7 @@ def test_each_rule_links_to_an_existing_section(code: str) -> None:
     assert anchor in anchors(source)
 
 
-def test_noqa_is_read_as_flake8_reads_it() -> None:
+def test_noqa_silences_only_the_forms_viewcheck_documents() -> None:
     assert NOQA.search("x = 1  # noqa: CBV101  a reason")
     assert NOQA.search("x = 1  # noqa:CBV101,CBV102")
     source = (
@@ -151,8 +151,9 @@ def test_noqa_is_read_as_flake8_reads_it() -> None:
     # (flake8 also takes NOQA and prefixes such as CBV1).
     assert [f.code for f in check_source(source + "  # NOQA: CBV106")] == ["CBV106"]
     assert [f.code for f in check_source(source + "  # noqa: CBV1")] == ["CBV106"]
-    # A colon with codes viewcheck cannot read silences nothing (it is not
-    # read as a bare noqa), and a noqa inside a string is not a comment.
+    # A colon with codes viewcheck cannot read silences nothing (flake8 reads
+    # "# noqa:" and "# noqa : E501" as a bare noqa, which silences all), and
+    # a marker inside a string is not a comment.
     for unread in ("  # noqa: cbv106", "  # noqa : E501", "  # noqa:"):
         assert [f.code for f in check_source(source + unread)] == ["CBV106"], unread
     assert check_source(source + "  # noqa : CBV106") == []

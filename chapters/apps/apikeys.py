@@ -19,7 +19,7 @@ import os
 import secrets
 from collections.abc import Callable, Mapping
 from functools import wraps
-from typing import Any, ClassVar
+from typing import Any
 
 from flask import Flask, Response, current_app, g, make_response, request
 from flask.typing import ResponseReturnValue
@@ -28,6 +28,8 @@ from viewlib import View
 
 #: A view function's type: any arguments, anything a view may return.
 ViewFunction = Callable[..., ResponseReturnValue]
+#: A decorator's type: it takes a view function and returns one.
+Decorator = Callable[[ViewFunction], ViewFunction]
 
 
 def user_for(key: str) -> str | None:
@@ -55,7 +57,7 @@ def require_api_key(view: ViewFunction) -> ViewFunction:
     return wrapper
 
 
-def add_header(name: str, value: str) -> Callable[[ViewFunction], ViewFunction]:
+def add_header(name: str, value: str) -> Decorator:
     """Make a decorator that sets a header on every response of the view."""
 
     def decorator(view: ViewFunction) -> ViewFunction:
@@ -73,8 +75,7 @@ def add_header(name: str, value: str) -> Callable[[ViewFunction], ViewFunction]:
 class ApiView(View):
     """The base of every view of the API: both decorators, for every request."""
 
-    # ClassVar tells the type checker that this is a class attribute.
-    decorators: ClassVar[list[Callable[..., Any]]] = [
+    decorators = [
         require_api_key,
         add_header("Cache-Control", "no-store"),
     ]

@@ -79,7 +79,7 @@ class Store:
         self.lock = threading.Lock()
 
     def check(self, data: object, partial: bool = False) -> Record:
-        """Return data as a record, or raise ValueError naming the first problem."""
+        """Return the checked fields (no id), or raise ValueError naming a problem."""
         if not isinstance(data, dict):
             raise ValueError(f"a {self.kind} must be a JSON object")
         check_names(data)  # lone surrogates: see chapter 5's "Going deeper"

@@ -26,15 +26,18 @@ the list once, in ``__init__``. As shipped, it has bugs. Fix them:
 
 ``read_text`` is given because this exercise is about the shared instance;
 chapter 5 builds readers like it. What it uses that the chapters have not
-shown yet: ``request.is_json``, true when the ``Content-Type`` is
-``application/json`` or another JSON type (``application/...+json``);
-``request.get_json(silent=True)``, the parsed body, or ``None`` when the
-body is not valid JSON or not declared as JSON; ``abort()`` given a response
-(``make_response(body, status)``), which raises an exception that Flask
-answers with that response, so a view's code after the call runs only with
-a usable text; and ``except RecursionError``, for what Python's JSON parser
-raises for a document nested 100,000 levels deep (``[[[[...``), which
-``get_json(silent=True)`` lets out.
+shown yet (you need not know it to do the exercise):
+
+- ``request.is_json``: true when the ``Content-Type`` is
+  ``application/json`` or another JSON type (``application/...+json``);
+- ``request.get_json(silent=True)``: the parsed body, or ``None`` when the
+  body is not valid JSON or not declared as JSON;
+- ``abort()`` given a response (``make_response(body, status)``): it
+  raises an exception that Flask answers with that response, so a view's
+  code after the call runs only with a usable text;
+- ``except RecursionError``: what Python's JSON parser raises for a
+  document nested 100,000 levels deep (``[[[[...``), which
+  ``get_json(silent=True)`` lets out.
 
 Check your work with ``pytest chapters/exercises/02-spellcheck``.
 

@@ -119,7 +119,7 @@ def test_the_route_accepts_the_methods_of_the_handlers(client: FlaskClient) -> N
     assert set(allow) == EVERY_METHOD, (
         f"OPTIONS /notes/any lists {sorted(allow)}, not {sorted(EVERY_METHOD)}: "
         "MethodView accepts one method per handler (get, put, delete), and "
-        "Flask adds HEAD and OPTIONS"
+        "Werkzeug's routing adds HEAD, and Flask OPTIONS"
     )
     for method in ("POST", "PATCH"):
         response = client.open("/notes/any", method=method)
