@@ -559,6 +559,12 @@ def test_the_store_answers_bad_data_with_value_error_whatever_the_names() -> Non
         with pytest.raises(ValueError, match="must"):
             shelf.create(data)
     assert shelf.all() == []
+    # "(the type of each field, which must be str or int)", and "check
+    # returns the fields checked (no id)": the store refuses any other schema.
+    with pytest.raises(TypeError, match="type must be one of"):
+        Store("item", price=float)
+    with pytest.raises(ValueError, match="'id' is the store's own field"):
+        Store("thing", id=int, name=str)
 
 
 def test_exercise_5_s_year_range_refuses_true_even_as_an_int() -> None:

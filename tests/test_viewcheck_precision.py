@@ -137,7 +137,7 @@ def test_each_rule_links_to_an_existing_section(code: str) -> None:
     assert anchor in anchors(source)
 
 
-def test_noqa_silences_only_the_forms_viewcheck_documents() -> None:
+def test_noqa_forms_that_silence_and_that_do_not() -> None:
     assert NOQA.search("x = 1  # noqa: CBV101  a reason")
     assert NOQA.search("x = 1  # noqa:CBV101,CBV102")
     source = (
@@ -157,6 +157,14 @@ def test_noqa_silences_only_the_forms_viewcheck_documents() -> None:
     for unread in ("  # noqa: cbv106", "  # noqa : E501", "  # noqa:"):
         assert [f.code for f in check_source(source + unread)] == ["CBV106"], unread
     assert check_source(source + "  # noqa : CBV106") == []
+    # Check my view's "No findings" text: without a colon, every finding on
+    # the line; after a colon, the codes listed (up to the first word that is
+    # not one).
+    for bare in ("  # noqa because PUT is wanted", "  # reason # noqa"):
+        assert check_source(source + bare) == [], bare
+    assert check_source(source + "  # noqa: CBV101, CBV106") == []
+    listed = check_source(source + "  # noqa: CBV101 see CBV106")
+    assert [f.code for f in listed] == ["CBV106"]
     in_a_string = source[:-2] + " # noqa']"
     assert in_a_string.endswith("methods = ['PUT # noqa']")
     assert [f.code for f in check_source(in_a_string)] == ["CBV106"]

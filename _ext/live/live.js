@@ -703,9 +703,8 @@
     } else if (!answer.findings.length) {
       summary.textContent =
         "No findings: viewcheck found none of the mistakes it looks for (it reads the code " +
-        "without running it, can miss a mistake written another way, and leaves out a finding " +
-        "whose line has a # noqa comment, alone or followed by a colon and the finding's code " +
-        "(lower-case noqa, upper-case code).";
+        "without running it, and can miss a mistake written another way). A # noqa comment " +
+        "silences the findings on its line: all of them, or, after a colon, the codes listed.";
     } else {
       const count = answer.findings.length + (answer.omitted || 0);
       summary.textContent = count === 1 ? "1 finding:" : `${count} findings:`;

@@ -72,6 +72,10 @@ class Store:
     """
 
     def __init__(self, kind: str, **schema: type) -> None:
+        if "id" in schema:
+            raise ValueError("'id' is the store's own field")
+        if not set(schema.values()) <= set(TYPE_NAMES):
+            raise TypeError(f"a field's type must be one of {list(TYPE_NAMES)}")
         self.kind = kind  # a singular noun for messages, such as "user"
         self.schema = schema  # field name -> required type
         self.records: dict[int, Record] = {}  # id -> dict of fields
