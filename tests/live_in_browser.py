@@ -67,10 +67,9 @@ RESULT = re.compile(r"^(\d+) passed, (\d+) failed$")
 LOST = "Python was restarted: examples above will run again before the next one."
 #: What Check my view says when viewcheck reports nothing.
 NO_FINDINGS = (
-    "No findings: viewcheck found none of the mistakes it looks for (it reads the "
-    "code without running it, and can miss a mistake written another way). A # noqa "
-    "comment silences the findings on its line: all of them, or, after a colon, the "
-    "codes listed."
+    "No findings: viewcheck reported none of the mistakes it looks for. It reads the "
+    "code without running it, and can miss one: written another way, or silenced by "
+    "a # noqa comment on its line."
 )
 EXERCISE_RESULT = re.compile(r"^(\d+) passed, (\d+) not passed$")
 

@@ -760,6 +760,44 @@ def test_a_long_url_int_is_404_from_werkzeug_3_1_9_and_500_before() -> None:
     assert ran == [12]
 
 
+def test_the_built_in_converters_answer_404_to_text_they_refuse() -> None:
+    # Chapter 1's dropdown on Careless: "the built-in converters answer 404
+    # instead, but for the exception in URL variables" (int, past 4,300
+    # digits, before Werkzeug 3.1.9); the view never runs.
+    werkzeug = tuple(int(part) for part in re.findall(r"\d+", version("werkzeug"))[:3])
+    app = Flask(__name__)
+    app.logger.disabled = True  # the 500's logged traceback
+    ran: list[str] = []
+    rules = {
+        "int": "/i/<int:v>",
+        "signed": "/s/<int(signed=True):v>",
+        "float": "/f/<float:v>",
+        "uuid": "/u/<uuid:v>",
+        "any": "/a/<any(red, blue):v>",
+        "bounded": "/b/<int(max=9):v>",
+    }
+
+    def view(v: object) -> str:
+        ran.append(str(v))
+        return "ran"
+
+    for name, rule in rules.items():
+        app.add_url_rule(rule, name, view)
+    client = app.test_client()
+    refused = [
+        "/i/abc", "/i/-1", "/s/1.5", "/f/1", "/f/x",
+        "/u/not-a-uuid", "/a/green", "/b/10",
+    ]  # fmt: skip
+    for url in refused:
+        assert client.get(url).status_code == 404, url
+    long_int = 404 if werkzeug >= (3, 1, 9) else 500
+    for url in ("/i/" + "9" * 4301, "/s/-" + "9" * 4301):
+        assert client.get(url).status_code == long_int, url
+    assert ran == []
+    assert client.get("/b/9").text == "ran"  # an accepted URL reaches the view
+    assert ran == ["9"]
+
+
 @pytest.mark.skipif(FLASK_VERSION != (2, 2), reason="a fact about Flask 2.2's metadata")
 def test_flask_2_2_asks_for_werkzeug_2_2_2_or_later_only() -> None:
     # Chapter 1, the same dropdown: Flask 2.2.5 installs with Werkzeug 3 too.

@@ -702,9 +702,9 @@
       summary.textContent = `Cannot check this code: ${answer.error.message}${where}.`;
     } else if (!answer.findings.length) {
       summary.textContent =
-        "No findings: viewcheck found none of the mistakes it looks for (it reads the code " +
-        "without running it, and can miss a mistake written another way). A # noqa comment " +
-        "silences the findings on its line: all of them, or, after a colon, the codes listed.";
+        "No findings: viewcheck reported none of the mistakes it looks for. It reads the code " +
+        "without running it, and can miss one: written another way, or silenced by a " +
+        "# noqa comment on its line.";
     } else {
       const count = answer.findings.length + (answer.omitted || 0);
       summary.textContent = count === 1 ? "1 finding:" : `${count} findings:`;
