@@ -452,6 +452,9 @@
     if (!python) return;
     end(python, reason);
     for (const block of blocks) block.ran = false;
+    // The stopped block keeps its message: the fresh Python's progress goes
+    // to the next block that waits for it (ready() points it there).
+    progressTo = () => {};
     idle(start); // the next run finds a fresh Python ready
   }
 

@@ -19,7 +19,8 @@ Write the view ``Shout`` and register it, so that the app answers:
 Register it with ``as_view`` at ``/shout/<name>``, under the endpoint
 ``shout``. Check your work with ``pytest chapters/exercises/01-shout``, and
 run it for real with
-``python -m flask --app chapters/exercises/01-shout/exercise.py run``.
+``python -m flask --app chapters/exercises/01-shout/exercise.py run`` (or
+the path of your copy).
 
 A copy of this file kept elsewhere is checked with ``EXERCISE_MODULE_PATH``
 set to its path (chapter 1, "Try this").

@@ -47,11 +47,12 @@ You write the rest: a function that checks a movie's fields, the two
 ``MethodView`` classes, and their registration. ``inventory.py`` shows each
 of these (``Store.check``, ``ItemAPI``, ``GroupAPI`` and ``register_api``):
 read it, then write your own, for this resource. Keep this file's
-``error_as_json``: the check sends a lone surrogate as a field name (a
-code point such as ``"\\ud800"``, half of a UTF-16 pair, which Python's
-``str`` can hold but UTF-8 cannot encode), and an error that repeats it
-makes ``inventory.py``'s version answer 500. A title need not be checked
-for lone surrogates (the check sends no such title).
+``error_as_json`` as it is (nothing to do there): the check sends a lone
+surrogate as a field name (a code point such as ``"\\ud800"``, half of a
+UTF-16 pair, which Python's ``str`` can hold but UTF-8 cannot encode), and
+an error that repeats it makes ``inventory.py``'s version answer 500. A
+title need not be checked for lone surrogates (the check sends no such
+title).
 
 Hints:
 

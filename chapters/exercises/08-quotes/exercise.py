@@ -26,7 +26,8 @@ request takes as long as all the calls added up. Change it:
 
 Async views need Flask's async extra: ``pip install "flask[async]"``. Check
 your work with ``pytest chapters/exercises/08-quotes``, and try it with
-``flask --app chapters/exercises/08-quotes/exercise.py run`` and
+``flask --app chapters/exercises/08-quotes/exercise.py run`` (or the path
+of your copy) and
 ``curl "http://127.0.0.1:5000/quotes?shops=north,east"``.
 
 A copy of this file kept elsewhere is checked with ``EXERCISE_MODULE_PATH``
