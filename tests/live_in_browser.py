@@ -441,6 +441,14 @@ def test_stop_ends_an_endless_loop_while_the_page_answers(
     assert said.startswith("looping\n")
     assert said.endswith(f"Stopped. {LOST}")
     assert loop.get_attribute("data-live-state") == "stopped"
+    # The fresh Python loads in the background; its progress is not shown
+    # beside the stopped block, whose note nothing waits on.
+    browser.execute_script(RECORD_NOTE_AFTER, control(loop))
+    WebDriverWait(browser, PATIENCE).until(
+        lambda b: b.execute_script("return window.viewlibLive.loaded")
+    )
+    seen = browser.execute_script("return window.statusSeen")
+    assert not any(said.startswith(LOADING) for said in seen), seen
     # The next Run runs the examples above again, in a fresh Python, first.
     browser.execute_script("arguments[0].textContent = arguments[1]", editor, original)
     above = code[:3]

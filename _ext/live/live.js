@@ -682,6 +682,11 @@
     get timings() {
       return timings;
     },
+    // Whether the page's current Python has finished loading (the tests
+    // wait on it without pressing a control).
+    get loaded() {
+      return Boolean(python?.phases);
+    },
     call: (fn, args, onOutput) => call(fn, args, onOutput),
     evaluate: (source, key = null) => call("evaluate", [source, key]),
   };
