@@ -435,6 +435,8 @@ def test_stop_ends_an_endless_loop_while_the_page_answers(
     FIGURES["longest wait of a page timer (20 ms) while Python loops, ms"] = round(
         browser.execute_script("return beats.longest")
     )
+    # From the press of Stop on, every text the stopped block's note shows.
+    browser.execute_script(RECORD_NOTE_AFTER, control(loop))
     latency = browser.execute_async_script(STOP, control(loop))
     FIGURES["Stop: ms from the press to the control saying Run"] = round(latency, 1)
     said = output(loop)
@@ -443,7 +445,6 @@ def test_stop_ends_an_endless_loop_while_the_page_answers(
     assert loop.get_attribute("data-live-state") == "stopped"
     # The fresh Python loads in the background; its progress is not shown
     # beside the stopped block, whose note nothing waits on.
-    browser.execute_script(RECORD_NOTE_AFTER, control(loop))
     WebDriverWait(browser, PATIENCE).until(
         lambda b: b.execute_script("return window.viewlibLive.loaded")
     )

@@ -50,7 +50,9 @@ variables you pass.
 
 Check your work with ``pytest chapters/exercises/07-catalogue``, and look at
 the pages with ``flask --app chapters/exercises/07-catalogue/exercise.py run``
-(or the path of your copy; then open http://127.0.0.1:5000/books/).
+(then open http://127.0.0.1:5000/books/). A copy kept elsewhere needs a copy
+of this folder's ``templates/`` beside it to run this way: ``Flask(__name__)``
+reads the templates next to the file it loads (the check finds them here).
 
 A copy of this file kept elsewhere is checked with ``EXERCISE_MODULE_PATH``
 set to its path (chapter 1, "Try this").
