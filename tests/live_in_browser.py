@@ -529,6 +529,26 @@ def test_after_python_itself_stops_the_page_says_so_and_restarts_it(
     assert run(browser, first, "print(6 * 7)") == "42\n"
 
 
+def test_an_example_above_that_ends_python_is_not_left_running(
+    browser: webdriver.Chrome, base_url: str
+) -> None:
+    """A Run runs the examples above first; when one of them ends Python,
+    it and the pressed example both say stopped."""
+    open_page(browser, urljoin(base_url, "chapters/01-view.html"))
+    code = [
+        b for b in blocks(browser, "code") if b.get_attribute("data-local-only") is None
+    ]
+    first, second = code[0], code[1]
+    editor = first.find_element(By.CSS_SELECTOR, '[data-live="code"]')
+    browser.execute_script(
+        "arguments[0].textContent = arguments[1]", editor, "import os\nos._exit(0)"
+    )
+    said = run(browser, second)
+    assert "Python stopped" in said, said[-300:]
+    assert second.get_attribute("data-live-state") == "stopped"
+    assert first.get_attribute("data-live-state") == "stopped"
+
+
 SABOTAGE = (
     "\nimport viewlib\nviewlib.View.as_view = classmethod(lambda *a, **k: None)\n"
 )

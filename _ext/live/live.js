@@ -666,7 +666,14 @@
     } catch (error) {
       block.output.hidden = false;
       block.output.append(`${block.output.textContent ? "\n" : ""}${said(error)}`);
-      setState(block, error instanceof Stopped || error instanceof Crashed ? "stopped" : "failed");
+      const ended = error instanceof Stopped || error instanceof Crashed;
+      setState(block, ended ? "stopped" : "failed");
+      // An example above that was running when Python ended ends with it.
+      for (const other of blocks) {
+        if (other !== block && other.node.dataset.liveState === "running") {
+          setState(other, ended ? "stopped" : "failed");
+        }
+      }
       progress("");
       announce(`${block.label}: ${said(error)}`);
     } finally {
