@@ -33,7 +33,8 @@ A ``PATCH`` or ``PUT`` with one bad field changes no field. Requests may
 arrive at the same time (a threaded server): ids must not repeat, and no
 movie may be lost.
 
-This file gives you three pieces like those of chapter 5's ``inventory.py``:
+This file gives you three pieces like those of chapter 5's ``inventory.py``
+(use them as they are; you need not read their code):
 
 - ``MovieStore`` keeps the movies behind a lock, like ``inventory.py``'s
   ``Store`` (so the ids and the "no movie lost" rule are handled), but
