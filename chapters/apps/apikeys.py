@@ -17,25 +17,16 @@ from __future__ import annotations
 
 import os
 import secrets
-from collections.abc import Callable, Mapping
 from functools import wraps
-from typing import Any
 
-from flask import Flask, Response, current_app, g, make_response, request
-from flask.typing import ResponseReturnValue
+from flask import Flask, current_app, g, make_response, request
 
 from viewlib import View
 
-#: A view function's type: any arguments, anything a view may return.
-ViewFunction = Callable[..., ResponseReturnValue]
-#: A decorator's type: it takes a view function and returns one.
-Decorator = Callable[[ViewFunction], ViewFunction]
 
-
-def user_for(key: str) -> str | None:
+def user_for(key):
     """The user an API key belongs to, or None."""
-    keys: Mapping[str, str] = current_app.config["API_KEYS"]
-    for known, user in keys.items():
+    for known, user in current_app.config["API_KEYS"].items():
         # compare_digest takes as long for a near miss as for a far one, so
         # response times give no hint of how much of a key was right.
         if secrets.compare_digest(known.encode(), key.encode()):
@@ -43,11 +34,11 @@ def user_for(key: str) -> str | None:
     return None
 
 
-def require_api_key(view: ViewFunction) -> ViewFunction:
+def require_api_key(view):
     """Answer 401 unless the request carries a known key; remember the user."""
 
     @wraps(view)
-    def wrapper(*args: Any, **kwargs: Any) -> ResponseReturnValue:
+    def wrapper(*args, **kwargs):
         user = user_for(request.headers.get("X-API-Key", ""))
         if user is None:
             return {"error": "missing or unknown API key"}, 401
@@ -57,12 +48,12 @@ def require_api_key(view: ViewFunction) -> ViewFunction:
     return wrapper
 
 
-def add_header(name: str, value: str) -> Decorator:
+def add_header(name, value):
     """Make a decorator that sets a header on every response of the view."""
 
-    def decorator(view: ViewFunction) -> ViewFunction:
+    def decorator(view):
         @wraps(view)
-        def wrapper(*args: Any, **kwargs: Any) -> Response:
+        def wrapper(*args, **kwargs):
             response = make_response(view(*args, **kwargs))
             response.headers[name] = value
             return response
@@ -82,11 +73,11 @@ class ApiView(View):
 
 
 class Me(ApiView):
-    def dispatch_request(self) -> ResponseReturnValue:
+    def dispatch_request(self):
         return {"user": g.user}
 
 
-def create_app(api_keys: Mapping[str, str] | None = None) -> Flask:
+def create_app(api_keys=None):
     """Build the app; *api_keys* maps each key to its user.
 
     By default the one user, ada, has the key in the environment variable
