@@ -668,7 +668,8 @@
       block.output.append(`${block.output.textContent ? "\n" : ""}${said(error)}`);
       const ended = error instanceof Stopped || error instanceof Crashed;
       setState(block, ended ? "stopped" : "failed");
-      // An example above that was running when Python ended ends with it.
+      // An example above that was running when this run failed or Python
+      // ended ends with it: stopped if Python ended, failed otherwise.
       for (const other of blocks) {
         if (other !== block && other.node.dataset.liveState === "running") {
           setState(other, ended ? "stopped" : "failed");

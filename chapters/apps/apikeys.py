@@ -13,8 +13,6 @@ Run it from the repository root with a key of your own::
 then try ``curl -H "X-API-Key: $API_KEY" http://127.0.0.1:5000/me``.
 """
 
-from __future__ import annotations
-
 import os
 import secrets
 from functools import wraps

@@ -30,7 +30,7 @@ class Hello(View):
 
 #: The most digits of a number /square squares (leading zeros do not count):
 #: without a bound, a square too long for Python to turn into text would fail
-#: as JSON, a 500 (a dropdown of chapter 1's "URL variables" shows it).
+#: as JSON, a 500 (a dropdown of chapter 1's "URL variables and converters" shows it).
 MAX_DIGITS = 100
 
 

@@ -86,7 +86,7 @@ class Store:
         """Return the checked fields (no id), or raise ValueError naming a problem."""
         if not isinstance(data, dict):
             raise ValueError(f"a {self.kind} must be a JSON object")
-        check_names(data)  # lone surrogates: see chapter 5's "Going deeper"
+        check_names(data)  # each name a str that UTF-8 can encode
         unknown = sorted(set(data) - set(self.schema))
         if unknown:
             raise ValueError(f"unknown field(s): {', '.join(unknown)}")

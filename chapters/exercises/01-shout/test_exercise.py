@@ -92,7 +92,8 @@ def test_markup_comes_back_escaped(client: FlaskClient) -> None:
 def test_a_long_name_gets_a_json_400(client: FlaskClient) -> None:
     response = client.get("/shout/" + "a" * 40)
     assert response.status_code != 404, (
-        "GET /shout/aaa...a (a name of 40 characters) answered 404 NOT FOUND: "
+        "GET /shout/aaa...a (a name of 40 characters, the most allowed) answered "
+        "404 NOT FOUND: "
         "is Shout registered at /shout/<name> in create_app()?"
     )
     assert response.status_code == 200, (

@@ -34,11 +34,13 @@ arrive at the same time (a threaded server): ids must not repeat, and no
 movie may be lost.
 
 This file gives you three pieces like those of chapter 5's ``inventory.py``
-(use them as they are; you need not read their code):
+(use them as they are: read their docstrings and method names, not their
+bodies):
 
 - ``MovieStore`` keeps the movies behind a lock, like ``inventory.py``'s
   ``Store`` (so the ids and the "no movie lost" rule are handled), but
-  checks nothing;
+  checks nothing; its methods are ``all``, ``get``, ``create``, ``update``
+  and ``delete``, and a missing id raises ``KeyError``;
 - ``read_json()`` returns the request's body decoded from JSON, whatever
   JSON value it is, or stops the request with an error;
 - ``error_as_json``, already registered, turns each HTTP error Flask hands
