@@ -39,8 +39,10 @@ bodies):
 
 - ``MovieStore`` keeps the movies behind a lock, like ``inventory.py``'s
   ``Store`` (so the ids and the "no movie lost" rule are handled), but
-  checks nothing; its methods are ``all``, ``get``, ``create``, ``update``
-  and ``delete``, and a missing id raises ``KeyError``;
+  checks nothing; its methods are ``all()`` (a list of movies),
+  ``get(id)``, ``create(fields)`` and ``update(id, fields)`` (each of these
+  three returns the movie as a dict with its ``"id"``; give ``fields``
+  without one) and ``delete(id)``; a missing id raises ``KeyError``;
 - ``read_json()`` returns the request's body decoded from JSON, whatever
   JSON value it is, or stops the request with an error;
 - ``error_as_json``, already registered, turns each HTTP error Flask hands
