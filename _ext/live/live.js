@@ -644,7 +644,8 @@
         let above = 0;
         const ranAbove = (ms) => (above += ms);
         for (const [number, before] of earlier.entries()) {
-          progress(`running the ${earlier.length} examples above first: ${number + 1}…`);
+          const examples = earlier.length === 1 ? "example" : "examples";
+          progress(`running the ${earlier.length} ${examples} above first: ${number + 1}…`);
           await runOne(before, progress, { ran: ranAbove });
         }
         lap("examples above done");
