@@ -445,7 +445,8 @@ def check_messages(exercise: str, path: Path) -> list[str]:
     [
         (
             "01-shout",
-            "GET /shout/aaa...a (a name of 40 characters) answered 404 NOT FOUND: "
+            "GET /shout/aaa...a (a name of 40 characters, the most allowed) answered "
+            "404 NOT FOUND: "
             "is Shout registered at /shout/<name> in create_app()?",
         ),
         (
