@@ -583,6 +583,156 @@ def test_check_this_page_starts_from_a_fresh_python(
     assert check_page(browser) == broken
 
 
+#: What a control's note says when it is pressed during another's run.
+BUSY = "another run is in progress: stop it first"
+#: Counts the workers the page starts (each is a fresh Python): live.js calls
+#: ``new Worker`` when it needs one, so a subclass put in its place sees each.
+COUNT_WORKERS = """
+window.workersStarted = 0;
+const Original = window.Worker;
+window.Worker = class extends Original {
+  constructor(...args) { super(...args); window.workersStarted += 1; }
+};
+"""
+
+
+def note(block: Any) -> str:
+    """What the note beside a block's Run (or Check) control says."""
+    return label(block.find_element(By.CSS_SELECTOR, ".live-bar .live-note"))
+
+
+def page_note(browser: webdriver.Chrome) -> str:
+    return label(browser.find_element(By.CSS_SELECTOR, ".live-page-row .live-note"))
+
+
+def workers_started(browser: webdriver.Chrome) -> int:
+    started: int = browser.execute_script("return window.workersStarted")
+    return started
+
+
+def endless(browser: webdriver.Chrome, block: Any) -> str:
+    """Start a run of *block* that prints, then loops until stopped: the
+    example's own code, to put back."""
+    editor = block.find_element(By.CSS_SELECTOR, '[data-live="code"]')
+    original = label(editor)
+    browser.execute_script(
+        "arguments[0].textContent = arguments[1]",
+        editor,
+        "print('looping')\nwhile True:\n    pass",
+    )
+    press(browser, control(block))
+    WebDriverWait(browser, PATIENCE).until(lambda b: "looping" in output(block))
+    return original
+
+
+def test_one_run_at_a_time(browser: webdriver.Chrome, base_url: str) -> None:
+    """index.md: "one run at a time: another Run pressed meanwhile asks you
+    to stop the first" (so do an exercise's Check and Check this page)."""
+    open_page(browser, urljoin(base_url, "chapters/01-view.html"))
+    code = [
+        b for b in blocks(browser, "code") if b.get_attribute("data-local-only") is None
+    ]
+    loop, other = code[0], code[1]
+    (exercise,) = blocks(browser, "exercise")
+    original = endless(browser, loop)
+    for block in (other, exercise):
+        state = block.get_attribute("data-live-state")
+        press(browser, control(block))
+        assert note(block) == BUSY
+        assert label(control(block)) in ("Run", "Check")
+        assert block.get_attribute("data-live-state") == state
+    press(browser, browser.find_element(By.CSS_SELECTOR, '[data-live="run-page"]'))
+    assert page_note(browser) == BUSY
+    # The first run went on through the other presses, until its own Stop.
+    assert label(control(loop)) == "Stop"
+    assert loop.get_attribute("data-live-state") == "running"
+    press(browser, control(loop))
+    assert finished(browser, loop).endswith(f"Stopped. {LOST}")
+    # Once it has stopped, the other example runs (the first again before it).
+    editor = loop.find_element(By.CSS_SELECTOR, '[data-live="code"]')
+    browser.execute_script("arguments[0].textContent = arguments[1]", editor, original)
+    assert run(browser, other)
+    assert other.get_attribute("data-live-state") == "passed"
+
+
+def test_loading_python_does_not_count_toward_the_time_limit(
+    browser: webdriver.Chrome, base_url: str
+) -> None:
+    """index.md: "the time limit (60 seconds for one example's run; loading
+    does not count)": with a limit of one second, a first Run that waits
+    longer than that for Python still runs to its end."""
+    open_page(browser, urljoin(base_url, "chapters/01-view.html"))
+    assert not browser.execute_script("return window.viewlibLive.loaded")
+    browser.execute_script("viewlibLive.limits.seconds = 1")
+    first = blocks(browser, "code")[0]
+    run(browser, first)
+    waited = browser.execute_script("return viewlibLive.timings")["Python ready"]
+    FIGURES["ms a first Run waited for Python (limit set to 1 s)"] = round(waited)
+    assert waited > 1000, "Python loaded within the limit: this test proves nothing"
+    assert first.get_attribute("data-live-state") == "passed", output(first)
+    # The limit still holds for the run itself.
+    said = run(browser, first, "while True:\n    pass")
+    assert said.startswith("Stopped after 1 s, the time limit for one run.")
+
+
+def test_check_this_page_takes_a_fresh_python_after_checks_and_not_after_a_stop(
+    browser: webdriver.Chrome, base_url: str
+) -> None:
+    """index.md: after "an exercise's Check or an earlier Check this page" it
+    uses a fresh Python, "starting it unless a Stop ... already did"."""
+    page = urljoin(base_url, "chapters/01-view.html")
+    open_page(browser, page)
+    browser.execute_script(COUNT_WORKERS)
+    fresh = check_page(browser)
+    assert fresh["failed"] == 0
+    assert workers_started(browser) == 1
+
+    # An exercise's Check whose code breaks Flask's test client for good.
+    (exercise,) = blocks(browser, "exercise")
+    editor = exercise.find_element(By.CSS_SELECTOR, '[data-live="code"]')
+    sabotage = "\nimport flask\nflask.Flask.test_client = lambda self, *a, **k: None\n"
+    starter = label(editor)
+    browser.execute_script(
+        "arguments[0].textContent = arguments[1]", editor, starter + sabotage
+    )
+    finished_check(browser, exercise)
+    assert workers_started(browser) == 1  # the Check ran in the same Python
+    broken = "import flask\nflask.Flask.test_client(None) is None"
+    answer = browser.execute_async_script(
+        "viewlibLive.evaluate(arguments[0]).then(arguments[1])", broken
+    )
+    assert answer["value"] is True  # that Python keeps the sabotage...
+    assert check_page(browser) == fresh  # ...and Check this page does not use it
+    assert workers_started(browser) == 2
+
+    # An earlier Check this page that ran a sabotaged example.
+    first = blocks(browser, "code")[0]
+    code = first.find_element(By.CSS_SELECTOR, '[data-live="code"]')
+    original = label(code)
+    browser.execute_script(
+        "arguments[0].textContent = arguments[1]", code, original + sabotage
+    )
+    assert check_page(browser)["failed"] > 0
+    assert workers_started(browser) == 3
+    browser.execute_script("arguments[0].textContent = arguments[1]", code, original)
+    assert check_page(browser) == fresh
+    assert workers_started(browser) == 4
+
+    # A Stop starts the fresh Python; Check this page uses it, starting none.
+    code_blocks = [
+        b for b in blocks(browser, "code") if b.get_attribute("data-local-only") is None
+    ]
+    loop = code_blocks[1]
+    looped = endless(browser, loop)
+    press(browser, control(loop))
+    finished(browser, loop)
+    editor = loop.find_element(By.CSS_SELECTOR, '[data-live="code"]')
+    browser.execute_script("arguments[0].textContent = arguments[1]", editor, looped)
+    WebDriverWait(browser, PATIENCE).until(lambda b: workers_started(b) == 5)
+    assert check_page(browser) == fresh
+    assert workers_started(browser) == 5
+
+
 def test_keyboard_alone_runs_an_example(
     browser: webdriver.Chrome, base_url: str
 ) -> None:
