@@ -15,6 +15,7 @@ text and is skipped on that run with
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 import types
@@ -121,3 +122,19 @@ docstrings = Sybil(
 )
 
 pytest_collect_file = (chapters + docstrings).pytest()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    """A listing skipped by a ``% skip`` comment is reported at its own line.
+
+    sybil skips it by raising ``unittest.SkipTest``, so pytest would name the
+    line of its own code that turned that into a skip; the page's file and
+    line say which listing it was.
+    """
+    outcome = yield
+    report = outcome.get_result()
+    example = getattr(item, "example", None)
+    if example is not None and report.skipped and isinstance(report.longrepr, tuple):
+        where = os.path.relpath(example.path)  # as pytest names a file
+        report.longrepr = (where, example.line, report.longrepr[2])

@@ -35,8 +35,9 @@ MAX_DIGITS = 100
 
 
 class Square(View):
-    # ResponseReturnValue, from flask.typing, is the type of anything a view
-    # may return: here a dict, or a (dict, status) tuple.
+    # ResponseReturnValue, imported at the top of this file from flask.typing,
+    # is the type of anything a view may return: here a dict, or a tuple of a
+    # dict and a status.
     def dispatch_request(self, number: int) -> ResponseReturnValue:
         if number >= 10**MAX_DIGITS:
             return {"error": f"number must have at most {MAX_DIGITS} digits"}, 400
