@@ -126,11 +126,12 @@ pytest_collect_file = (chapters + docstrings).pytest()
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
-    """A listing skipped by a ``% skip`` comment is reported at its own line.
+    """Each example a ``% skip`` comment skips is reported at its own line.
 
-    sybil skips it by raising ``unittest.SkipTest``, so pytest would name the
+    An example is a ``>>>`` line, or a listing without prompts. sybil skips
+    it by raising ``unittest.SkipTest``, so pytest would name the
     line of its own code that turned that into a skip; the page's file and
-    line say which listing it was.
+    line say which example it was.
     """
     outcome = yield
     report = outcome.get_result()

@@ -569,8 +569,13 @@ def test_check_this_page_starts_from_a_fresh_python(
     run(browser, first, original + SABOTAGE)
     broken = check_page(browser)
     assert broken["failed"] > 0
-    browser.execute_script("arguments[0].textContent = arguments[1]", editor, original)
-    run(browser, first, original + SABOTAGE)  # broken again, then restored
+    # A Python that only a Run has touched (the checks above dirtied theirs):
+    # broken by the Run, then the text restored.
+    open_page(browser, page)
+    first = blocks(browser, "code")[0]
+    editor = first.find_element(By.CSS_SELECTOR, '[data-live="code"]')
+    assert label(editor) == original
+    run(browser, first, original + SABOTAGE)
     browser.execute_script("arguments[0].textContent = arguments[1]", editor, original)
     assert check_page(browser) == fresh
     # A fresh load with the sabotage in the text, never run before the check.
@@ -682,27 +687,35 @@ def test_check_this_page_takes_a_fresh_python_after_checks_and_not_after_a_stop(
     uses a fresh Python, "starting it unless a Stop ... already did"."""
     page = urljoin(base_url, "chapters/01-view.html")
     open_page(browser, page)
-    browser.execute_script(COUNT_WORKERS)
     fresh = check_page(browser)
     assert fresh["failed"] == 0
-    assert workers_started(browser) == 1
-
-    # An exercise's Check whose code breaks Flask's test client for good.
-    (exercise,) = blocks(browser, "exercise")
-    editor = exercise.find_element(By.CSS_SELECTOR, '[data-live="code"]')
+    # An exercise's Check whose code breaks Flask's test client for good...
     sabotage = "\nimport flask\nflask.Flask.test_client = lambda self, *a, **k: None\n"
-    starter = label(editor)
-    browser.execute_script(
-        "arguments[0].textContent = arguments[1]", editor, starter + sabotage
-    )
-    finished_check(browser, exercise)
-    assert workers_started(browser) == 1  # the Check ran in the same Python
+
+    def check_sabotaged_exercise() -> None:
+        (exercise,) = blocks(browser, "exercise")
+        editor = exercise.find_element(By.CSS_SELECTOR, '[data-live="code"]')
+        starter = label(editor)
+        browser.execute_script(
+            "arguments[0].textContent = arguments[1]", editor, starter + sabotage
+        )
+        finished_check(browser, exercise)
+
+    open_page(browser, page)
+    check_sabotaged_exercise()
     broken = "import flask\nflask.Flask.test_client(None) is None"
     answer = browser.execute_async_script(
         "viewlibLive.evaluate(arguments[0]).then(arguments[1])", broken
     )
-    assert answer["value"] is True  # that Python keeps the sabotage...
-    assert check_page(browser) == fresh  # ...and Check this page does not use it
+    assert answer["value"] is True  # ...and that Python keeps the sabotage.
+
+    # In a Python that only that Check has run in, Check this page starts
+    # a fresh one.
+    open_page(browser, page)
+    browser.execute_script(COUNT_WORKERS)
+    check_sabotaged_exercise()
+    assert workers_started(browser) == 1
+    assert check_page(browser) == fresh
     assert workers_started(browser) == 2
 
     # An earlier Check this page that ran a sabotaged example.

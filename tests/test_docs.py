@@ -110,8 +110,9 @@ def test_chapter_runs_alone(chapter: Path) -> None:
     text = chapter.read_text(encoding="utf-8")
     skipped = r"(, \d+ skipped)?" if version_skips_apply(text) else ""
     assert re.fullmatch(rf"\d+ passed{skipped} in [\d.]+s", summary), summary
-    # pytest's -ra lists each skipped listing at its line of the page, not
-    # at the line of pytest's own code that reports it (conftest.py's hook).
+    # pytest's -ra lists each skipped example (a >>> line, or a listing
+    # without prompts) at its line of the page, not at the line of pytest's
+    # own code that reports it (conftest.py's hook).
     lines = text.splitlines()
     for path, number in re.findall(r"^SKIPPED \[\d+\] (.+?):(\d+): ", result.stdout, re.M):
         assert path == chapter.relative_to(ROOT).as_posix(), (path, number)

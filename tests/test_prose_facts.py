@@ -79,7 +79,8 @@ sentence links to the place it is stated once:
   relies on the first);
 - that a Python started at the repository root cannot ``import hello`` until
   ``PYTHONPATH=chapters/apps`` puts the apps' folder on its path (chapter 1,
-  at its first ``import hello``; the front page, "How to read it").
+  at its first ``import hello``; the front page, "Running the examples
+  yourself").
 
 Everything runs on 127.0.0.1 with ephemeral ports and bounded waits, and
 asserts no timing.
