@@ -558,6 +558,31 @@ def test_exercise_5_s_check_names_the_request_and_the_app_s_error(
     assert any(expected in message for message in messages), messages
 
 
+@full_runs_only("a pytest process of its own")
+def test_exercise_5_s_check_points_a_recursion_error_to_read_json(
+    tmp_path: Path,
+) -> None:
+    """Views that read the body with request.get_json() instead of the
+    starter's read_json() crash on the check's deeply nested body (a
+    RecursionError from Python's json parser, on 3.9 to 3.13): the message
+    says to use read_json(). A parser that took that depth would make the
+    body a 400, with no crash."""
+    source = (SOLUTIONS / "05-movies.py").read_text(encoding="utf-8")
+    assert "= read_json()" in source
+    plain = tmp_path / "plain.py"
+    plain.write_text(source.replace("= read_json()", "= request.get_json()"))
+    messages = check_messages("05-movies", plain)
+    crashes = [m for m in messages if "POST /movies/ crashed the app" in m]
+    try:
+        json.loads("[" * 10_200)  # the check's body
+    except RecursionError:
+        hint = "read the body with the starter's read_json(), which refuses it"
+        assert crashes, messages
+        assert all("(RecursionError: " in m and hint in m for m in crashes), crashes
+    except ValueError:
+        assert not crashes, crashes
+
+
 @full_runs_only("pytest processes of their own")
 def test_a_crash_a_check_reports_is_one_line_and_tb_long_shows_where(
     tmp_path: Path,

@@ -655,10 +655,10 @@ def test_exercise_5_s_read_json_refuses_each_bad_body_in_json() -> None:
 
 
 def test_exercise_5_with_inventory_s_error_as_json_answers_500_to_a_surrogate() -> None:
-    # Exercise 5's starter: "Keep this file's error_as_json, not
-    # inventory.py's": an error that repeats a lone surrogate (the check sends
-    # one as a field name) fails in Werkzeug's HTML page, which inventory.py's
-    # version starts from; the starter's answers a JSON 400.
+    # Exercise 5's starter, error_as_json's docstring: an error that repeats
+    # a lone surrogate (the check sends one as a field name) fails in
+    # Werkzeug's HTML page, which inventory.py's version starts from (a 500);
+    # the starter's answers a JSON 400.
     from inventory import error_as_json as inventory_s
 
     body = {"title": "Alien", "year": 1979, "\ud800": 1}

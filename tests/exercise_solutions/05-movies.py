@@ -166,9 +166,12 @@ class MovieGroup(MethodView):
 def error_as_json(error: HTTPException) -> Response:
     """Any HTTP error with its status and headers (a 405's Allow too), in JSON.
 
-    The body is built here, not from Werkzeug's HTML page (``get_response()``),
-    which cannot encode a description that repeats a lone surrogate from the
-    request (a 500); ``json.dumps`` escapes it.
+    The body is built here, not from Werkzeug's HTML page (``get_response()``)
+    as in ``inventory.py``. That page cannot encode a description that repeats
+    a lone surrogate from the request (a code point such as ``"\\ud800"``,
+    half of a UTF-16 pair, which Python's ``str`` holds but UTF-8 cannot
+    encode), so it answers 500; ``json.dumps`` escapes it. The check sends one
+    as a field name (never as a title: titles need no check for it).
     """
     body = json.dumps({"error": error.description}) + "\n"
     response = Response(body, error.code or 500, mimetype="application/json")

@@ -52,12 +52,8 @@ You write the rest: a function that checks a movie's fields, the two
 ``MethodView`` classes, and their registration. ``inventory.py`` shows each
 of these (``Store.check``, ``ItemAPI``, ``GroupAPI`` and ``register_api``):
 read it, then write your own, for this resource. Keep this file's
-``error_as_json`` as it is (nothing to do there): the check sends a lone
-surrogate as a field name (a code point such as ``"\\ud800"``, half of a
-UTF-16 pair, which Python's ``str`` can hold but UTF-8 cannot encode), and
-an error that repeats it makes ``inventory.py``'s version answer 500. A
-title need not be checked for lone surrogates (the check sends no such
-title).
+``error_as_json`` as it is: there is nothing to do there (its docstring
+says why the check needs it rather than ``inventory.py``'s).
 
 Hints:
 
@@ -163,9 +159,12 @@ def read_json() -> object:
 def error_as_json(error: HTTPException) -> Response:
     """Any HTTP error with its status and headers (a 405's Allow too), in JSON.
 
-    The body is built here, not from Werkzeug's HTML page (``get_response()``),
-    which cannot encode a description that repeats a lone surrogate from the
-    request (a 500); ``json.dumps`` escapes it.
+    The body is built here, not from Werkzeug's HTML page (``get_response()``)
+    as in ``inventory.py``. That page cannot encode a description that repeats
+    a lone surrogate from the request (a code point such as ``"\\ud800"``,
+    half of a UTF-16 pair, which Python's ``str`` holds but UTF-8 cannot
+    encode), so it answers 500; ``json.dumps`` escapes it. The check sends one
+    as a field name (never as a title: titles need no check for it).
     """
     body = json.dumps({"error": error.description}) + "\n"
     response = Response(body, error.code or 500, mimetype="application/json")

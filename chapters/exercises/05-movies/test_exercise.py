@@ -68,9 +68,12 @@ def send(client: FlaskClient, method: str, url: str, **body: Any) -> TestRespons
     try:
         return client.open(url, method=method, **body)
     except Exception as crash:
+        hint = ""
+        if isinstance(crash, RecursionError):  # json's parser, too deep a body
+            hint = "; read the body with the starter's read_json(), which refuses it"
         raise AssertionError(
             f"{method} {url} crashed the app ({type(crash).__name__}: {crash}); "
-            "a running app would answer 500"
+            f"a running app would answer 500{hint}"
         ) from crash
 
 
