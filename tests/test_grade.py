@@ -583,6 +583,23 @@ def test_exercise_5_s_check_points_a_recursion_error_to_read_json(
         assert not crashes, crashes
 
 
+@full_runs_only("a pytest process of its own")
+def test_exercise_5_s_check_gives_no_read_json_hint_to_a_recursion_of_your_own(
+    tmp_path: Path,
+) -> None:
+    """A RecursionError that json's parser did not raise (a handler that
+    calls itself) is reported without the read_json() hint."""
+    source = (SOLUTIONS / "05-movies.py").read_text(encoding="utf-8")
+    lookup = "self.store.get(id)"
+    assert lookup in source
+    looping = tmp_path / "looping.py"
+    looping.write_text(source.replace(lookup, "self.get(id)", 1))
+    messages = check_messages("05-movies", looping)
+    crashes = [m for m in messages if "crashed the app (RecursionError" in m]
+    assert crashes, messages
+    assert not any("read_json()" in m for m in crashes), crashes
+
+
 @full_runs_only("pytest processes of their own")
 def test_a_crash_a_check_reports_is_one_line_and_tb_long_shows_where(
     tmp_path: Path,
