@@ -130,15 +130,17 @@ class MovieItem(MethodView):
             self.not_found(id)
 
     def put(self, id: int) -> ResponseReturnValue:
+        self.get(id)  # an unknown id is a 404, whatever the body
         return self.change(id, body())
 
     def patch(self, id: int) -> ResponseReturnValue:
+        self.get(id)
         return self.change(id, body(partial=True))
 
     def change(self, id: int, fields: Movie) -> ResponseReturnValue:
         try:
             return self.store.update(id, fields)
-        except KeyError:
+        except KeyError:  # deleted by another request since get()
             self.not_found(id)
 
     def delete(self, id: int) -> ResponseReturnValue:

@@ -19,8 +19,10 @@ a ``year`` (an integer from 1888 to 2100; ``true``, ``1979.0`` and
 Every error is answered in JSON, ``{"error": "..."}``, with a 4xx status,
 never a 500, and changes nothing:
 
-- an unknown id: 404; a method a URL does not accept: 405 (keep the
-  ``Allow`` header); any URL that matches no route: 404;
+- an unknown id: 404, whatever the body (look the id up before reading
+  the body, as chapter 5's ``patch`` does); a method a URL does not
+  accept: 405 (keep the ``Allow`` header); any URL that matches no route:
+  404;
 - a JSON value that is not an object, a missing field (PUT, POST), an
   unknown field such as ``id``, a field of the wrong type or out of range:
   400 or 422, with an error that names the field;
@@ -58,11 +60,13 @@ says why the check needs it rather than ``inventory.py``'s).
 Hints:
 
 - Test a type with ``type(value) is int``, as ``inventory.py``'s
-  ``check_value`` does: JSON ``true`` arrives as ``True``, and ``bool`` is
-  a subclass of ``int``, so ``isinstance(True, int)`` is true (here the
-  year's range refuses ``True`` anyway, since ``True == 1``; a number
-  without a range would not). Add the ranges: ``year in YEARS``, and
-  ``title.strip()`` for a title of only spaces.
+  ``check_value`` does (chapter 5 shows it in the dropdown "Going deeper:
+  the ``Store`` class, and the checks on each field"): JSON ``true``
+  arrives as ``True``, and ``bool`` is a subclass of ``int``, so
+  ``isinstance(True, int)`` is true (here the year's range refuses
+  ``True`` anyway, since ``True == 1``; a number without a range would
+  not). Add the ranges: ``year in YEARS``, and ``title.strip()`` for a
+  title of only spaces.
 - ``PUT`` needs every field and ``PATCH`` some (``inventory.py`` has no
   ``PUT``): ``Store.check(data, partial=True)`` shows one check serving
   both.

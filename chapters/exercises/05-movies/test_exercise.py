@@ -185,6 +185,12 @@ def test_an_unknown_id_is_a_json_404(client: FlaskClient, method: str) -> None:
         f"{method} /movies/99 (no such movie) answered {response.status}, not 404"
     )
     expect_json_error(response, f"{method} /movies/99")
+    if method in ("PUT", "PATCH"):  # whatever the body: look the id up first
+        response = send(client, method, "/movies/99", json={"year": "soon"})
+        assert response.status_code == 404, (
+            f"{method} /movies/99 with a bad body answered {response.status}, "
+            "not 404: look the id up before reading the body"
+        )
 
 
 def test_routing_errors_are_json_too(client: FlaskClient) -> None:
