@@ -114,7 +114,8 @@ def test_chapter_runs_alone(chapter: Path) -> None:
     # without prompts) at its line of the page, not at the line of pytest's
     # own code that reports it (conftest.py's hook).
     lines = text.splitlines()
-    for path, number in re.findall(r"^SKIPPED \[\d+\] (.+?):(\d+): ", result.stdout, re.M):
+    skipped_at = re.findall(r"^SKIPPED \[\d+\] (.+?):(\d+): ", result.stdout, re.M)
+    for path, number in skipped_at:
         assert path == chapter.relative_to(ROOT).as_posix(), (path, number)
         assert lines[int(number) - 1].lstrip().startswith((">>>", "```")), number
 
