@@ -584,6 +584,31 @@ def test_exercise_5_s_check_points_a_recursion_error_to_read_json(
 
 
 @full_runs_only("a pytest process of its own")
+def test_exercise_5_s_check_wants_the_id_looked_up_before_the_body_is_read(
+    tmp_path: Path,
+) -> None:
+    """An unknown id is a 404 whatever the body: a PUT that reads the body
+    first, even one that checks its fields only after the lookup, is told so
+    for a body not sent as JSON."""
+    source = (SOLUTIONS / "05-movies.py").read_text(encoding="utf-8")
+    lookup = "        self.get(id)  # an unknown id is a 404, whatever the body\n"
+    assert lookup in source
+    early = tmp_path / "early.py"
+    early.write_text(source.replace(lookup, "        read_json()\n" + lookup))
+    messages = check_messages("05-movies", early)
+    expected = (
+        "PUT /movies/99 with a body not sent as JSON answered 415 UNSUPPORTED "
+        "MEDIA TYPE, not 404: look the id up before reading the body"
+    )
+    assert any(expected in message for message in messages), messages
+    # The reference itself passes every one of them (30 of 30 elsewhere).
+    assert not any(
+        "/movies/99 with" in m
+        for m in check_messages("05-movies", SOLUTIONS / "05-movies.py")
+    )
+
+
+@full_runs_only("a pytest process of its own")
 def test_exercise_5_s_check_gives_no_read_json_hint_to_a_recursion_of_your_own(
     tmp_path: Path,
 ) -> None:

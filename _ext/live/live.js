@@ -860,9 +860,11 @@
       "An exercise's Check runs its checks on your code; its Check my view lists the " +
         "class-based-view mistakes viewcheck finds in it, without running it.",
     runnable.length &&
-      "Check this page runs the examples in a fresh Python (those that run locally only " +
-        "are counted) and says how many passed: a >>> line whose output matches the " +
-        "page's, or a listing that raises no error.",
+      "Check this page runs the examples, as they stand in their editors, in a fresh " +
+        "Python and says how many passed (a >>> line whose output matches the one " +
+        "written below it, or a listing that raises no error) and how many failed; " +
+        "those the page skips on this Python, and those that run locally only, are " +
+        "counted apart, not run.",
     "In an editor, Ctrl+Enter runs and Escape leaves it.",
     storage &&
       "Your edits are kept in this browser and come back when you reload the page; " +
