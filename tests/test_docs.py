@@ -206,3 +206,25 @@ def test_the_glossary_explains_every_status_code_the_chapters_use() -> None:
                 used.add(int(number))
     assert used - explained == set()
     assert explained - used == set()
+
+
+def test_a_dropdown_an_exercise_names_exists() -> None:
+    """An exercise's hint that quotes a "Going deeper" dropdown's title sends
+    the reader to a dropdown that exists (exercise 5 names chapter 5's)."""
+    titles = [
+        " ".join(title.split())
+        for chapter in CHAPTERS
+        for title in re.findall(
+            r"^:{3,}\{dropdown\} (.+)$", chapter.read_text(encoding="utf-8"), re.M
+        )
+    ]
+    quoted = [
+        " ".join(found.replace("``", "`").split())
+        for exercise in sorted((ROOT / "chapters" / "exercises").glob("*/exercise.py"))
+        for found in re.findall(
+            r'"(Going deeper:[^"]+)"', exercise.read_text(encoding="utf-8")
+        )
+    ]
+    assert quoted, "no exercise quotes a dropdown: this test checks nothing"
+    for title in quoted:
+        assert title in titles, f"no dropdown is titled {title!r}"

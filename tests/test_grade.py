@@ -608,17 +608,33 @@ def test_exercise_5_s_check_wants_the_id_looked_up_before_the_body_is_read(
     )
 
 
+#: A lookup that recurses forever, parsing a little JSON at each call: the
+#: RecursionError it ends in is often raised inside json's decoder.
+PARSE_FOREVER = """
+
+def parse_forever(id):
+    import json
+
+    json.loads("[1]")
+    return parse_forever(id)
+"""
+
+
 @full_runs_only("a pytest process of its own")
+@pytest.mark.parametrize(
+    "replacement", ["self.get(id)", "parse_forever(id)"], ids=["plain", "parsing JSON"]
+)
 def test_exercise_5_s_check_gives_no_read_json_hint_to_a_recursion_of_your_own(
-    tmp_path: Path,
+    tmp_path: Path, replacement: str
 ) -> None:
-    """A RecursionError that json's parser did not raise (a handler that
-    calls itself) is reported without the read_json() hint."""
+    """A RecursionError of the app's own (a handler that calls itself, or a
+    helper that parses JSON at each call) is reported without the
+    read_json() hint, which answers only the check's deeply nested body."""
     source = (SOLUTIONS / "05-movies.py").read_text(encoding="utf-8")
     lookup = "self.store.get(id)"
     assert lookup in source
     looping = tmp_path / "looping.py"
-    looping.write_text(source.replace(lookup, "self.get(id)", 1))
+    looping.write_text(source.replace(lookup, replacement, 1) + PARSE_FOREVER)
     messages = check_messages("05-movies", looping)
     crashes = [m for m in messages if "crashed the app (RecursionError" in m]
     assert crashes, messages
