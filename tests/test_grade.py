@@ -609,7 +609,8 @@ def test_exercise_5_s_check_wants_the_id_looked_up_before_the_body_is_read(
 
 
 #: A lookup that recurses forever, parsing a little JSON at each call: the
-#: RecursionError it ends in is often raised inside json's decoder.
+#: RecursionError it ends in is raised inside json's decoder (json.loads goes
+#: several frames deeper than each step of the recursion).
 PARSE_FOREVER = """
 
 def parse_forever(id):
@@ -624,12 +625,12 @@ def parse_forever(id):
 @pytest.mark.parametrize(
     "replacement", ["self.get(id)", "parse_forever(id)"], ids=["plain", "parsing JSON"]
 )
-def test_exercise_5_s_check_gives_no_read_json_hint_to_a_recursion_of_your_own(
+def test_exercise_5_s_check_gives_no_read_json_hint_to_your_recursion_on_other_bodies(
     tmp_path: Path, replacement: str
 ) -> None:
     """A RecursionError of the app's own (a handler that calls itself, or a
-    helper that parses JSON at each call) is reported without the
-    read_json() hint, which answers only the check's deeply nested body."""
+    helper that parses JSON at each call), in answer to any body but the
+    check's deeply nested one, is reported without the read_json() hint."""
     source = (SOLUTIONS / "05-movies.py").read_text(encoding="utf-8")
     lookup = "self.store.get(id)"
     assert lookup in source
