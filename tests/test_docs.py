@@ -209,9 +209,9 @@ def test_the_glossary_explains_every_status_code_the_chapters_use() -> None:
 
 
 def test_a_dropdown_an_exercise_names_exists() -> None:
-    """An exercise's hint that names a chapter and quotes one of its "Going
-    deeper" dropdowns' titles (exercise 5 names chapter 5's) sends the
-    reader to a dropdown of that chapter."""
+    """Every "Going deeper" title an exercise quotes comes with the chapter
+    it is in ("chapter N" shortly before it), and that chapter has a
+    dropdown of that title (exercise 5 names chapter 5's)."""
 
     def titles(number: str) -> list[str]:
         (chapter,) = (ROOT / "chapters").glob(f"{int(number):02d}-*.md")
@@ -219,14 +219,15 @@ def test_a_dropdown_an_exercise_names_exists() -> None:
         found = re.findall(r"^:{3,}\{dropdown\} (.+)$", text, re.M)
         return [" ".join(title.split()) for title in found]
 
-    quoted = [
-        (number, " ".join(title.replace("``", "`").split()))
-        for exercise in sorted((ROOT / "chapters" / "exercises").glob("*/exercise.py"))
-        for number, title in re.findall(
-            r'chapter (\d+)\b[^"]{0,60}"(Going deeper:[^"]+)"',
-            exercise.read_text(encoding="utf-8"),
-        )
-    ]
-    assert quoted, "no exercise quotes a dropdown: this test checks nothing"
-    for number, title in quoted:
-        assert title in titles(number), f"chapter {number} has no dropdown {title!r}"
+    checked = 0
+    for exercise in sorted((ROOT / "chapters" / "exercises").glob("*/exercise.py")):
+        text = exercise.read_text(encoding="utf-8")
+        for quote in re.finditer(r'"(Going deeper:[^"]+)"', text):
+            title = " ".join(quote[1].replace("``", "`").split())
+            before = re.findall(r"chapter (\d+)", text[: quote.start()][-80:], re.I)
+            assert before, f"{exercise.parent.name}: which chapter has {title!r}?"
+            assert title in titles(before[-1]), (
+                f"chapter {before[-1]} has no dropdown {title!r}"
+            )
+            checked += 1
+    assert checked, "no exercise quotes a dropdown: this test checks nothing"

@@ -69,9 +69,10 @@ TOO_DEEP = "[" * 10_200
 
 def too_deep_for_json(crash: Exception, body: dict[str, Any]) -> bool:
     """Whether *crash* is a RecursionError in answer to the deeply nested
-    body, raised in json's decoder: most often that body, too deep for the
-    decoder (an app's own recursion reached by that body and ending inside
-    json's decoder looks the same; one that another body reaches does not)."""
+    body with json's decoder or scanner on its traceback: most often that
+    body, too deep for the decoder (an app's own recursion reached by that
+    body with the decoder on its stack looks the same; one that another body
+    reaches does not)."""
     frames = traceback.extract_tb(crash.__traceback__)
     return (
         isinstance(crash, RecursionError)
