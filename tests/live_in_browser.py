@@ -417,15 +417,7 @@ def test_stop_ends_an_endless_loop_while_the_page_answers(
         b for b in blocks(browser, "code") if b.get_attribute("data-local-only") is None
     ]
     loop, later = code[2], code[3]
-    original = label(loop.find_element(By.CSS_SELECTOR, '[data-live="code"]'))
-    editor = loop.find_element(By.CSS_SELECTOR, '[data-live="code"]')
-    browser.execute_script(
-        "arguments[0].textContent = arguments[1]",
-        editor,
-        "print('looping')\nwhile True:\n    pass",
-    )
-    press(browser, control(loop))
-    WebDriverWait(browser, PATIENCE).until(lambda b: "looping" in output(loop))
+    original = endless(browser, loop)
     # Python is in the loop: the page's own scripts still run.
     browser.execute_script(HEARTBEAT)
     beats = browser.execute_script("return beats.count")
@@ -451,6 +443,7 @@ def test_stop_ends_an_endless_loop_while_the_page_answers(
     seen = browser.execute_script("return window.statusSeen")
     assert not any(said.startswith(LOADING) for said in seen), seen
     # The next Run runs the examples above again, in a fresh Python, first.
+    editor = loop.find_element(By.CSS_SELECTOR, '[data-live="code"]')
     browser.execute_script("arguments[0].textContent = arguments[1]", editor, original)
     above = code[:3]
     for block in above:  # forget the outputs shown so far
